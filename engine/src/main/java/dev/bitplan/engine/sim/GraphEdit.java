@@ -1,0 +1,144 @@
+package dev.bitplan.engine.sim;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.bitplan.engine.onnx.OnnxModel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A mutable copy of a graph for one rewrite. New nodes are placed right after the node producing their
+ * first input (or at the front for graph inputs and constants), so the node list stays topologically
+ * sorted without a sort.
+ */
+final class GraphEdit {
+
+    private final OnnxModel source;
+    private final Map<String, NodeProto.Builder> nodes = new LinkedHashMap<>();
+    private final Map<String, TensorProto> initializers = new LinkedHashMap<>();
+    private final Set<String> removed = new HashSet<>();
+    private final List<NodeProto> atFront = new ArrayList<>();
+    private final Map<String, List<NodeProto>> after = new HashMap<>();
+    private int counter;
+
+    GraphEdit(OnnxModel source) {
+        this.source = source;
+        for (NodeProto n : source.nodes()) {
+            nodes.put(OnnxModel.nodeName(n), n.toBuilder());
+        }
+        initializers.putAll(source.initializers());
+    }
+
+    NodeProto.Builder node(String name) {
+        NodeProto.Builder b = nodes.get(name);
+        if (b == null) {
+            throw new IllegalArgumentException("no node named " + name);
+        }
+        return b;
+    }
+
+    void removeNode(String name) {
+        removed.add(name);
+    }
+
+    void putInitializer(TensorProto t) {
+        initializers.put(t.getName(), t);
+    }
+
+    /** Renames the output {@code from} of whichever node produces it. */
+    void renameOutput(String from, String to) {
+        for (Map.Entry<String, NodeProto.Builder> e : nodes.entrySet()) {
+            NodeProto.Builder b = e.getValue();
+            for (int i = 0; i < b.getOutputCount(); i++) {
+                if (b.getOutput(i).equals(from)) {
+                    b.setOutput(i, to);
+                    return;
+                }
+            }
+        }
+        throw new IllegalArgumentException("no node produces " + from);
+    }
+
+    /** The name of the node that produces {@code tensor} now, or null for inputs and constants. */
+    private String producerOf(String tensor) {
+        for (Map.Entry<String, NodeProto.Builder> e : nodes.entrySet()) {
+            if (!removed.contains(e.getKey()) && e.getValue().getOutputList().contains(tensor)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /** Adds a node after the producer of {@code anchorTensor}; returns it. */
+    NodeProto addNode(String anchorTensor, String opType, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(opType).setName("bitplan/" + opType + "_" + (counter++))
+                .addAllInput(inputs).addAllOutput(outputs);
+        for (AttributeProto a : attrs) {
+            b.addAttribute(a);
+        }
+        NodeProto n = b.build();
+        String producer = producerOf(anchorTensor);
+        if (producer == null) {
+            atFront.add(n);
+        } else {
+            after.computeIfAbsent(producer, k -> new ArrayList<>()).add(n);
+        }
+        return n;
+    }
+
+    static AttributeProto intAttr(String name, long value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    }
+
+    String uniqueName(String base) {
+        return base + "__bp" + (counter++);
+    }
+
+    ModelProto build() {
+        List<NodeProto> ordered = new ArrayList<>(atFront);
+        for (Map.Entry<String, NodeProto.Builder> e : nodes.entrySet()) {
+            if (!removed.contains(e.getKey())) {
+                ordered.add(e.getValue().build());
+            }
+            appendInserted(e.getKey(), ordered);
+        }
+        Set<String> used = new HashSet<>();
+        Set<String> produced = new HashSet<>();
+        for (NodeProto n : ordered) {
+            used.addAll(n.getInputList());
+            produced.addAll(n.getOutputList());
+        }
+        GraphProto g = source.graph();
+        g.getOutputList().forEach(v -> used.add(v.getName()));
+        GraphProto.Builder gb = g.toBuilder().clearNode().addAllNode(ordered).clearInitializer();
+        initializers.values().stream().filter(t -> used.contains(t.getName())).forEach(gb::addInitializer);
+        List<ValueInfoProto> valueInfo = g.getValueInfoList().stream().filter(v -> produced.contains(v.getName())).toList();
+        gb.clearValueInfo().addAllValueInfo(valueInfo);
+        List<ValueInfoProto> inputs = g.getInputList().stream()
+                .filter(v -> !source.isInitializer(v.getName()) || used.contains(v.getName()) && initializers.containsKey(v.getName()))
+                .toList();
+        gb.clearInput().addAllInput(inputs);
+        return source.proto().toBuilder().setGraph(gb).build();
+    }
+
+    /** Inserted nodes can anchor further inserted nodes (Q after Clip, DQ after Q). */
+    private void appendInserted(String producerName, List<NodeProto> ordered) {
+        List<NodeProto> list = after.get(producerName);
+        if (list == null) {
+            return;
+        }
+        for (NodeProto n : list) {
+            ordered.add(n);
+            appendInserted(n.getName(), ordered);
+        }
+    }
+}

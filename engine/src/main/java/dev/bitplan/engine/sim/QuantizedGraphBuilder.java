@@ -1,0 +1,223 @@
+package dev.bitplan.engine.sim;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.FusionMode;
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.InvalidInputException;
+import dev.bitplan.engine.InvalidInputException.Problem;
+import dev.bitplan.engine.calib.ActivationQuantParams;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.layers.LayerKind;
+import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.quant.QuantizedWeight;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Rewrites a float model into the quantized model of a plan. The same code writes the simulation
+ * ({@link WeightEncoding#FAKE_QUANT}) and the deployable QDQ model ({@link WeightEncoding#INTEGER}), so
+ * the two differ only in how weights are stored, never in where quantization happens.
+ * <p>
+ * Mark first, then rewrite: each quantized layer folds its BatchNormalization (if its fusion mode says
+ * so), swaps in its quantized weight and marks two activation tensors, its input and its group output;
+ * one pass then inserts a Q/DQ pair per marked tensor:
+ * <pre>
+ *   x -> Conv(W) -> BN -> Relu -> y          x -> Q -> DQ -> Conv(W_q, b') -> Relu -> Q -> DQ -> y
+ * </pre>
+ * A group output is quantized in place (the producer writes {@code y__f}; DQ writes {@code y}), so every
+ * reader sees the quantized value, as in a QDQ deployment. An input is quantized for its layer only.
+ */
+public final class QuantizedGraphBuilder {
+
+    /** The rewritten model and what was chosen where the opset forced a choice. */
+    public record Result(ModelProto model, List<String> notes) {
+    }
+
+    private record Mark(String tensor, int bits) {
+    }
+
+    private final OnnxModel source;
+    private final List<Layer> layers;
+    private final QuantizationOptions options;
+    private final WeightStore weights;
+    private final ActivationParams activations;
+
+    public QuantizedGraphBuilder(OnnxModel source, List<Layer> layers, QuantizationOptions options, WeightStore weights,
+                                 ActivationParams activations) {
+        this.source = source;
+        this.layers = layers;
+        this.options = options;
+        this.weights = weights;
+        this.activations = activations;
+    }
+
+    public Result build(QuantPlan plan, WeightEncoding encoding) {
+        checkPlanNames(plan);
+        GraphEdit edit = new GraphEdit(source);
+        Set<String> notes = new LinkedHashSet<>();
+        Map<String, Integer> outputMarks = new LinkedHashMap<>();
+        Map<String, List<Mark>> inputMarks = new LinkedHashMap<>(); // layer node -> its input mark
+        for (Layer layer : layers) {
+            LayerChoice choice = plan.choiceFor(layer.name());
+            if (choice.isFloat()) {
+                continue;
+            }
+            FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
+            boolean fold = layer.foldsBatchNorm(mode);
+            LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
+            setWeight(edit, layer, lw.quantized(), lw.dequantized(), encoding, notes);
+            if (fold) {
+                foldBatchNorm(edit, layer, lw.bias());
+            }
+            if (options.activationMode() != ActivationMode.WEIGHT_ONLY && layer.kind().quantizesActivations()) {
+                int bits = choice.activationBits();
+                if (options.activationMode() == ActivationMode.DYNAMIC && bits != 8) {
+                    throw new InvalidInputException(Problem.BAD_REQUEST, "layer " + layer.name() + " asks for " + bits
+                            + "-bit activations, but dynamic activation quantization is 8-bit only (DynamicQuantizeLinear); "
+                            + "use static activations or 8-bit activations");
+                }
+                inputMarks.computeIfAbsent(layer.name(), k -> new ArrayList<>()).add(new Mark(layer.input(), bits));
+                outputMarks.put(layer.quantizedOutput(mode), bits);
+            }
+        }
+        for (Map.Entry<String, Integer> e : outputMarks.entrySet()) {
+            String raw = e.getKey() + "__f";
+            edit.renameOutput(e.getKey(), raw);
+            insertQdq(edit, raw, e.getKey(), e.getValue(), e.getKey());
+        }
+        Map<Mark, String> quantizedInputs = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Mark>> e : inputMarks.entrySet()) {
+            for (Mark m : e.getValue()) {
+                if (Integer.valueOf(m.bits()).equals(outputMarks.get(m.tensor()))) {
+                    continue; // its producer already quantizes it at these bits
+                }
+                String q = quantizedInputs.computeIfAbsent(m, k -> {
+                    String out = edit.uniqueName(k.tensor() + "__qdq" + k.bits());
+                    insertQdq(edit, k.tensor(), out, k.bits(), k.tensor());
+                    return out;
+                });
+                NodeProto.Builder node = edit.node(e.getKey());
+                node.setInput(0, q);
+            }
+        }
+        return new Result(edit.build(), List.copyOf(notes));
+    }
+
+    private void checkPlanNames(QuantPlan plan) {
+        Set<String> known = new LinkedHashSet<>();
+        layers.forEach(l -> known.add(l.name()));
+        for (String name : plan.layers().keySet()) {
+            if (!known.contains(name)) {
+                throw new InvalidInputException(Problem.BAD_REQUEST, "the plan names layer '" + name
+                        + "', which the model does not have; its layers are " + known);
+            }
+        }
+    }
+
+    private void setWeight(GraphEdit edit, Layer layer, QuantizedWeight q, float[] dequantized, WeightEncoding encoding,
+                           Set<String> notes) {
+        String name = layer.weight() + "__" + sanitize(layer.name()) + "_w" + q.bits();
+        NodeProto.Builder node = edit.node(layer.name());
+        int weightInput = layer.kind() == LayerKind.GATHER ? 0 : 1;
+        node.setInput(weightInput, name);
+        if (encoding == WeightEncoding.FAKE_QUANT) {
+            edit.putInitializer(Tensors.floatTensor(name, q.dims(), dequantized));
+            return;
+        }
+        int opset = source.opset();
+        boolean packInt4 = q.bits() == 4 && opset >= 21;
+        if (q.bits() == 4 && !packInt4) {
+            notes.add("4-bit weights are stored as int8 values in [-7, 7]: packed int4 needs opset 21 and this model is opset "
+                    + opset);
+        }
+        String ints = name + "_int";
+        edit.putInitializer(packInt4 ? Tensors.int4Tensor(ints, q.dims(), q.values()) : Tensors.int8Tensor(ints, q.dims(), q.values()));
+        if (q.perChannel() && opset < 13) {
+            // DequantizeLinear has no axis before opset 13: Cast to float, then multiply by the per-channel scales.
+            notes.add("opset " + opset + ": per-channel weight scales are applied as Cast + Mul (DequantizeLinear has no axis before opset 13)");
+            long[] scaleShape = new long[q.dims().length];
+            java.util.Arrays.fill(scaleShape, 1);
+            scaleShape[q.axis()] = q.scales().length;
+            edit.putInitializer(Tensors.floatTensor(name + "_scale", scaleShape, q.scales()));
+            String cast = name + "_cast";
+            edit.addNode(ints, "Cast", List.of(ints), List.of(cast), GraphEdit.intAttr("to", Tensors.FLOAT));
+            edit.addNode(cast, "Mul", List.of(cast, name + "_scale"), List.of(name));
+            return;
+        }
+        long[] scaleDims = q.perChannel() ? new long[] {q.scales().length} : new long[0];
+        edit.putInitializer(Tensors.floatTensor(name + "_scale", scaleDims, q.scales()));
+        if (q.perChannel()) {
+            edit.addNode(ints, "DequantizeLinear", List.of(ints, name + "_scale"), List.of(name), GraphEdit.intAttr("axis", q.axis()));
+        } else {
+            edit.addNode(ints, "DequantizeLinear", List.of(ints, name + "_scale"), List.of(name));
+        }
+    }
+
+    /** Drops the BN node; the node that fed it now writes the BN's output, with the folded bias. */
+    private void foldBatchNorm(GraphEdit edit, Layer layer, float[] foldedBias) {
+        edit.removeNode(layer.batchNormNode());
+        String biasName = layer.weight() + "__" + sanitize(layer.name()) + "_bias_folded";
+        if (layer.biasAddNode() != null) {
+            NodeProto.Builder add = edit.node(layer.biasAddNode());
+            int constIndex = add.getInput(0).equals(layer.rawOutput()) ? 1 : 0;
+            long[] dims = Tensors.dims(source.initializer(layer.bias()).orElseThrow());
+            edit.putInitializer(Tensors.floatTensor(biasName, dims, foldedBias));
+            add.setInput(constIndex, biasName);
+        } else {
+            edit.putInitializer(Tensors.floatTensor(biasName, new long[] {foldedBias.length}, foldedBias));
+            NodeProto.Builder node = edit.node(layer.name());
+            while (node.getInputCount() < 3) {
+                node.addInput("");
+            }
+            node.setInput(2, biasName);
+        }
+        edit.renameOutput(layer.biasedOutput(), layer.normalizedOutput());
+    }
+
+    /** Q/DQ from {@code in} to {@code out}, with ranges calibrated on the float tensor {@code calibrated}. */
+    private void insertQdq(GraphEdit edit, String in, String out, int bits, String calibrated) {
+        String base = sanitize(calibrated) + "__a" + bits;
+        if (options.activationMode() == ActivationMode.DYNAMIC) {
+            String y = edit.uniqueName(base + "_q");
+            String s = edit.uniqueName(base + "_scale");
+            String z = edit.uniqueName(base + "_zp");
+            edit.addNode(in, "DynamicQuantizeLinear", List.of(in), List.of(y, s, z));
+            edit.addNode(y, "DequantizeLinear", List.of(y, s, z), List.of(out));
+            return;
+        }
+        ActivationQuantParams p = activations.params(calibrated, bits);
+        String scale = base + "_scale";
+        String zero = base + "_zp";
+        edit.putInitializer(Tensors.scalarFloat(scale, p.scale()));
+        edit.putInitializer(Tensors.uint8Tensor(zero, new long[0], new byte[] {(byte) p.zeroPoint()}));
+        String toQuantize = in;
+        if (bits < 8) {
+            // uint8 QuantizeLinear saturates at 255: clip to the 4-bit grid's float range first so q stays in [0, 15].
+            String lo = base + "_lo";
+            String hi = base + "_hi";
+            int qmax = (1 << bits) - 1;
+            edit.putInitializer(Tensors.scalarFloat(lo, p.scale() * (0 - p.zeroPoint())));
+            edit.putInitializer(Tensors.scalarFloat(hi, p.scale() * (qmax - p.zeroPoint())));
+            toQuantize = edit.uniqueName(base + "_clipped");
+            edit.addNode(in, "Clip", List.of(in, lo, hi), List.of(toQuantize));
+        }
+        String q = edit.uniqueName(base + "_q");
+        edit.addNode(toQuantize, "QuantizeLinear", List.of(toQuantize, scale, zero), List.of(q));
+        edit.addNode(q, "DequantizeLinear", List.of(q, scale, zero), List.of(out));
+    }
+
+    static String sanitize(String name) {
+        return name.replaceAll("[^A-Za-z0-9_.]", "_");
+    }
+
+}

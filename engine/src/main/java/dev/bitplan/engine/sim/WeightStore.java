@@ -1,0 +1,60 @@
+package dev.bitplan.engine.sim;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.quant.BatchNormFolding;
+import dev.bitplan.engine.quant.QuantizedWeight;
+import dev.bitplan.engine.quant.WeightQuantizer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Quantized weights per (layer, bits, BN folded or not), computed once and reused: sensitivity analysis
+ * rebuilds hundreds of plans that differ in one layer, and none of them should requantize the others.
+ */
+public final class WeightStore {
+
+    private record Key(String layer, int bits, boolean folded) {
+    }
+
+    private final OnnxModel model;
+    private final QuantizationOptions options;
+    private final Map<Key, LayerWeights> cache = new ConcurrentHashMap<>();
+
+    public WeightStore(OnnxModel model, QuantizationOptions options) {
+        this.model = model;
+        this.options = options;
+    }
+
+    public LayerWeights weights(Layer layer, int bits, boolean foldBatchNorm) {
+        return cache.computeIfAbsent(new Key(layer.name(), bits, foldBatchNorm), k -> compute(layer, bits, foldBatchNorm));
+    }
+
+    /** Float weight and bias after folding (or as stored), before quantization. */
+    public BatchNormFolding.Folded floatWeights(Layer layer, boolean foldBatchNorm) {
+        float[] w = Tensors.floats(model.initializer(layer.weight()).orElseThrow());
+        float[] b = layer.bias() == null ? null : Tensors.floats(model.initializer(layer.bias()).orElseThrow());
+        if (!foldBatchNorm || !layer.hasBatchNorm()) {
+            return new BatchNormFolding.Folded(w, b);
+        }
+        NodeProto bn = model.nodes().stream().filter(n -> OnnxModel.nodeName(n).equals(layer.batchNormNode())).findFirst()
+                .orElseThrow();
+        float eps = OnnxModel.floatAttribute(bn, "epsilon", 1e-5f);
+        return BatchNormFolding.fold(w, layer.weightDims(), layer.channelAxis(), b, param(bn, 1), param(bn, 2), param(bn, 3),
+                param(bn, 4), eps);
+    }
+
+    private float[] param(NodeProto bn, int input) {
+        return Tensors.floats(model.initializer(bn.getInput(input)).orElseThrow());
+    }
+
+    private LayerWeights compute(Layer layer, int bits, boolean fold) {
+        BatchNormFolding.Folded f = floatWeights(layer, fold);
+        QuantizedWeight q = WeightQuantizer.quantize(f.weight(), layer.weightDims(), layer.channelAxis(), bits,
+                options.perChannel(), options.weightClipping());
+        return new LayerWeights(q, q.dequantize(), f.bias());
+    }
+}
