@@ -94,7 +94,10 @@ public final class LayerDiscovery {
         }
         String normalized = biased;
         String bn = null;
-        NodeProto bnNode = kind == LayerKind.MATMUL ? null : soleConsumer(m, biased, "BatchNormalization");
+        // a grouped ConvTranspose's axis-1 index is not its output channel, so its BN cannot fold per weight slice
+        boolean canFoldBn = kind != LayerKind.MATMUL
+                && !(kind == LayerKind.CONV_TRANSPOSE && OnnxModel.intAttribute(n, "group", 1) != 1);
+        NodeProto bnNode = canFoldBn ? soleConsumer(m, biased, "BatchNormalization") : null;
         if (bnNode != null && bnNode.getOutputCount() == 1
                 && bnNode.getInputList().subList(1, 5).stream().allMatch(m::isInitializer)) {
             bn = OnnxModel.nodeName(bnNode);

@@ -77,7 +77,7 @@ public final class QuantizedGraphBuilder {
             LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
             setWeight(edit, layer, lw.quantized(), lw.dequantized(), encoding, notes);
             if (fold) {
-                foldBatchNorm(edit, layer, lw.bias());
+                foldBatchNorm(edit, source, layer, lw.bias());
             }
             if (options.activationMode() != ActivationMode.WEIGHT_ONLY && layer.kind().quantizesActivations()) {
                 int bits = choice.activationBits();
@@ -156,15 +156,19 @@ public final class QuantizedGraphBuilder {
         }
         long[] scaleDims = q.perChannel() ? new long[] {q.scales().length} : new long[0];
         edit.putInitializer(Tensors.floatTensor(name + "_scale", scaleDims, q.scales()));
+        // an explicit zero point of the scale's shape: ORT's QGemm refuses per-channel scales without one
+        byte[] zeros = new byte[q.scales().length];
+        edit.putInitializer(packInt4 ? Tensors.int4Tensor(name + "_zp", scaleDims, zeros) : Tensors.int8Tensor(name + "_zp", scaleDims, zeros));
+        List<String> dqInputs = List.of(ints, name + "_scale", name + "_zp");
         if (q.perChannel()) {
-            edit.addNode(ints, "DequantizeLinear", List.of(ints, name + "_scale"), List.of(name), GraphEdit.intAttr("axis", q.axis()));
+            edit.addNode(ints, "DequantizeLinear", dqInputs, List.of(name), GraphEdit.intAttr("axis", q.axis()));
         } else {
-            edit.addNode(ints, "DequantizeLinear", List.of(ints, name + "_scale"), List.of(name));
+            edit.addNode(ints, "DequantizeLinear", dqInputs, List.of(name));
         }
     }
 
     /** Drops the BN node; the node that fed it now writes the BN's output, with the folded bias. */
-    private void foldBatchNorm(GraphEdit edit, Layer layer, float[] foldedBias) {
+    static void foldBatchNorm(GraphEdit edit, OnnxModel source, Layer layer, float[] foldedBias) {
         edit.removeNode(layer.batchNormNode());
         String biasName = layer.weight() + "__" + sanitize(layer.name()) + "_bias_folded";
         if (layer.biasAddNode() != null) {

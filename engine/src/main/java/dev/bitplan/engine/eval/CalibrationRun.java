@@ -1,0 +1,58 @@
+package dev.bitplan.engine.eval;
+
+import dev.bitplan.engine.calib.CalibrationCollector;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.onnx.GraphOutputs;
+import dev.bitplan.engine.runtime.BatchRunner;
+import dev.bitplan.engine.runtime.OrtModel;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One pass over the calibration samples that collects statistics of every tensor a plan may quantize
+ * (each layer's input and each possible group output), enough for any observer at any bit width.
+ */
+public final class CalibrationRun {
+
+    private static final int BATCH = 64;
+
+    private CalibrationRun() {
+    }
+
+    public static CalibrationCollector collect(PreparedModel model, SampleSet calibration, RuntimeOptions runtime,
+                                               ProgressListener progress) {
+        Set<String> graphInputs = new LinkedHashSet<>();
+        model.folded().realInputs().forEach(v -> graphInputs.add(v.getName()));
+        Set<String> tensors = new LinkedHashSet<>();
+        for (Layer l : model.layers()) {
+            if (!l.kind().quantizesActivations()) {
+                continue;
+            }
+            tensors.add(l.input());
+            tensors.add(l.rawOutput());
+            tensors.add(l.biasedOutput());
+            tensors.add(l.normalizedOutput());
+            tensors.add(l.groupOutput());
+        }
+        Set<String> fetched = new LinkedHashSet<>(tensors);
+        fetched.removeAll(graphInputs);
+        CalibrationCollector collector = new CalibrationCollector();
+        // graph inputs are read from the data itself: ONNX Runtime cannot echo an input as an output
+        for (String in : graphInputs) {
+            if (tensors.contains(in)) {
+                float[] all = calibration.inputs().get(in).selectSamples(calibration.indices()).toFloatArray();
+                collector.accept(in, all);
+            }
+        }
+        byte[] augmented = GraphOutputs.withOutputs(model.folded(), fetched).toByteArray();
+        try (OrtModel ort = OrtModel.load(augmented, runtime)) {
+            int total = calibration.size();
+            BatchRunner.run(ort, calibration.inputs(), calibration.indices(), BATCH, fetched, (offset, count, outputs) -> {
+                outputs.forEach((name, value) -> collector.accept(name, value.data()));
+                progress.progress("calibration", offset + count, total);
+            });
+        }
+        return collector;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.bitplan.engine.sim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.FusionMode;
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.plan.Metric;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.eval.PlanEvaluator;
+import dev.bitplan.engine.eval.PreparedModel;
+import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.engine.eval.SampleSet;
+import dev.bitplan.engine.export.ExportedModel;
+import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.engine.testmodels.TestModels;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** Rewrites of the messy test graphs: op counts, structure, and FP32-vs-quantized closeness in ONNX Runtime. */
+class QuantizedGraphBuilderTest {
+
+    private static final RuntimeOptions RT = new RuntimeOptions(1, true);
+
+    private static PlanEvaluator evaluator(ModelProto proto, SampleSet calib, SampleSet val, QuantizationOptions options) {
+        PreparedModel model = PreparedModel.of(new OnnxModel(proto));
+        return new PlanEvaluator(model, calib, val, options, Metric.SQNR, RT, ProgressListener.NONE);
+    }
+
+    private static Map<String, Long> opCounts(ModelProto m) {
+        return m.getGraph().getNodeList().stream().collect(Collectors.groupingBy(NodeProto::getOpType, Collectors.counting()));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {11, 13})
+    void smallCnnUniformEightBitStaysCloseToFloat(int opset) {
+        PlanEvaluator eval = evaluator(TestModels.smallCnn(opset), SampleSets.images(1, 64), SampleSets.images(2, 64),
+                QuantizationOptions.defaults());
+        assertEquals(6, eval.model().layers().size());
+        double sqnr8 = eval.evaluate(QuantPlan.uniform(8, 8));
+        double sqnr4 = eval.evaluate(QuantPlan.uniform(4, 8));
+        assertTrue(sqnr8 > 25, "8-bit SQNR " + sqnr8);
+        assertTrue(sqnr4 < sqnr8 - 6, "4-bit weights should cost at least 6 dB: " + sqnr4 + " vs " + sqnr8);
+
+        ExportedModel exported = eval.export(QuantPlan.uniform(8, 8));
+        double deployed = eval.score(exported.bytes(), "deployed");
+        assertTrue(deployed > 25, "deployed 8-bit SQNR " + deployed);
+    }
+
+    @Test
+    void fusedPlanFoldsBatchNormsAndQuantizesEveryLayerInputAndOutput() {
+        PlanEvaluator eval = evaluator(TestModels.smallCnn(13), SampleSets.images(1, 32), SampleSets.images(2, 32),
+                QuantizationOptions.defaults());
+        ModelProto sim = eval.exportSimulation(QuantPlan.uniform(8, 8));
+        Map<String, Long> ops = opCounts(sim);
+        assertEquals(null, ops.get("BatchNormalization"), "both BNs fold in FUSED mode");
+        assertEquals(ops.get("QuantizeLinear"), ops.get("DequantizeLinear"));
+        assertTrue(ops.get("QuantizeLinear") >= 6, "at least one Q/DQ per layer: " + ops);
+
+        ModelProto unfused = eval.exportSimulation(QuantPlan.of(Map.of("/features/conv1/Conv", LayerChoice.of(8, 8, FusionMode.UNFUSED))));
+        assertEquals(2L, opCounts(unfused).get("BatchNormalization"), "the unfused conv1 keeps its BN; the float dwconv keeps its own");
+    }
+
+    @Test
+    void deployedWeightsAreInt8WithPerChannelDequantize() {
+        PlanEvaluator eval = evaluator(TestModels.smallCnn(13), SampleSets.images(1, 32), SampleSets.images(2, 32),
+                QuantizationOptions.defaults());
+        ModelProto deployed = eval.exportDeployed(QuantPlan.uniform(4, 8));
+        Map<String, TensorProto> inits = deployed.getGraph().getInitializerList().stream()
+                .collect(Collectors.toMap(TensorProto::getName, Function.identity()));
+        List<TensorProto> ints = inits.values().stream().filter(t -> t.getDataType() == Tensors.INT8).toList();
+        assertEquals(6, ints.size(), "one int8 weight per layer");
+        for (TensorProto t : ints) {
+            for (byte b : t.getRawData().toByteArray()) {
+                assertTrue(b >= -7 && b <= 7, "4-bit values stay in [-7, 7]");
+            }
+        }
+        long axisDq = deployed.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("DequantizeLinear"))
+                .filter(n -> OnnxModel.attribute(n, "axis").isPresent()).count();
+        assertEquals(6, axisDq, "per-channel DequantizeLinear for every weight");
+        assertTrue(inits.values().stream().noneMatch(t -> t.getDataType() == Tensors.FLOAT && t.getName().endsWith("_w4")),
+                "no float copy of a quantized weight");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {11, 13})
+    void transformerLikeModelQuantizesEvaluatesAndExports(int opset) {
+        for (boolean fixedBatch : new boolean[] {false, true}) {
+            PlanEvaluator eval = evaluator(TestModels.transformerLike(opset, fixedBatch), SampleSets.tokens(3, 48),
+                    SampleSets.tokens(4, 48), QuantizationOptions.defaults());
+            assertEquals(TestModels.TRANSFORMER_LAYERS, eval.model().layers().stream().map(l -> l.name()).toList());
+            double sim = eval.evaluate(QuantPlan.uniform(8, 8));
+            assertTrue(sim > 20, "opset " + opset + " 8-bit SQNR " + sim);
+            ExportedModel exported = eval.export(QuantPlan.uniform(8, 8));
+            double deployed = eval.score(exported.bytes(), "deployed");
+            assertTrue(Math.abs(deployed - sim) < 3, "deployed " + deployed + " vs simulated " + sim);
+            if (opset < 13) {
+                assertTrue(exported.notes().stream().anyMatch(n -> n.contains("Cast + Mul")), exported.notes().toString());
+            }
+        }
+    }
+
+    @Test
+    void dynamicAndWeightOnlyModesRun() {
+        for (ActivationMode mode : new ActivationMode[] {ActivationMode.DYNAMIC, ActivationMode.WEIGHT_ONLY}) {
+            PlanEvaluator eval = evaluator(TestModels.transformerLike(13, false), SampleSets.tokens(3, 32),
+                    SampleSets.tokens(4, 32), QuantizationOptions.defaults().withActivationMode(mode));
+            ModelProto sim = eval.exportSimulation(QuantPlan.uniform(8, 8));
+            Map<String, Long> ops = opCounts(sim);
+            if (mode == ActivationMode.DYNAMIC) {
+                assertTrue(ops.getOrDefault("DynamicQuantizeLinear", 0L) >= 3, ops.toString());
+            } else {
+                assertEquals(null, ops.get("QuantizeLinear"));
+                assertEquals(null, ops.get("DynamicQuantizeLinear"));
+            }
+            assertTrue(eval.evaluate(QuantPlan.uniform(8, 8)) > 20, mode + " SQNR");
+            assertTrue(eval.score(eval.export(QuantPlan.uniform(8, 8)).bytes(), "deployed") > 20, mode + " deployed SQNR");
+        }
+    }
+
+    @Test
+    void fourBitActivationsStayOnSixteenLevels() {
+        PlanEvaluator eval = evaluator(TestModels.mlpChain(4), SampleSets.vectors(5, 64, 16), SampleSets.vectors(6, 64, 16),
+                QuantizationOptions.defaults());
+        ModelProto sim = eval.exportSimulation(QuantPlan.uniform(8, 4));
+        assertTrue(opCounts(sim).getOrDefault("Clip", 0L) >= 4, "4-bit activations are clipped to the 16-level range first");
+        double a4 = eval.evaluate(QuantPlan.uniform(8, 4));
+        double a8 = eval.evaluate(QuantPlan.uniform(8, 8));
+        assertTrue(a4 < a8, "4-bit activations lose signal: " + a4 + " vs " + a8);
+    }
+}
