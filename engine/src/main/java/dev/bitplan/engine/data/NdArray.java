@@ -100,6 +100,18 @@ public final class NdArray {
         return out;
     }
 
+    /** The values as float64 (a copy unless already FLOAT64). */
+    public double[] toDoubleArray() {
+        if (doubles != null) {
+            return doubles;
+        }
+        double[] out = new double[length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = floats != null ? floats[i] : (double) longs[i];
+        }
+        return out;
+    }
+
     /** The values as long; floating values are rejected rather than silently truncated. */
     public long[] toLongArray() {
         if (longs == null) {
