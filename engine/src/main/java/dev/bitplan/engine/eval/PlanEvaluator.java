@@ -8,6 +8,7 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.cost.CostModel;
 import dev.bitplan.engine.export.ExportedModel;
+import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.metrics.MetricCalculator;
 import dev.bitplan.engine.runtime.BatchRunner;
 import dev.bitplan.engine.runtime.LatencyMeter;
@@ -88,7 +89,7 @@ public final class PlanEvaluator {
     /** The simulated (fake-quantized) model's metric on the validation samples. */
     public double evaluate(QuantPlan plan) {
         QuantizedGraphBuilder.Result sim = builder().build(plan, WeightEncoding.FAKE_QUANT);
-        return score(sim.model().toByteArray(), "evaluation");
+        return score(sim.model().toByteArray(), runtime.forSimulation(), "evaluation");
     }
 
     /** The simulation model of a plan, as evaluated (for inspection and tests). */
@@ -98,25 +99,36 @@ public final class PlanEvaluator {
 
     /** The deployable model of a plan as a graph (for inspection and tests). */
     public ModelProto exportDeployed(QuantPlan plan) {
-        return builder().build(plan, WeightEncoding.INTEGER).model();
+        return builder().build(plan, WeightEncoding.INTEGER, WeightStorage.INT8).model();
     }
 
-    /** The deployable QDQ model of a plan. */
+    /** The deployable QDQ model of a plan, with 8-bit weights stored as suits this host. */
     public ExportedModel export(QuantPlan plan) {
-        QuantizedGraphBuilder.Result deployed = builder().build(plan, WeightEncoding.INTEGER);
+        return export(plan, WeightStorage.forHost());
+    }
+
+    public ExportedModel export(QuantPlan plan, WeightStorage storage) {
+        QuantizedGraphBuilder.Result deployed = builder().build(plan, WeightEncoding.INTEGER, storage);
         return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
     }
 
-    /** The metric of any model over the same inputs and outputs (e.g. an exported one), on the validation samples. */
+    /**
+     * The metric of a deployed model (e.g. an exported one) on the validation samples, run as a deployment
+     * runs it: ONNX Runtime may fuse its Q/DQ pairs into integer kernels.
+     */
     public double score(byte[] modelBytes, String stage) {
+        return score(modelBytes, runtime.forDeployment(), stage);
+    }
+
+    private double score(byte[] modelBytes, RuntimeOptions options, String stage) {
         ensureReference();
-        float[] outputs = run(modelBytes, stage);
+        float[] outputs = run(modelBytes, options, stage);
         return MetricCalculator.score(metric, outputs, reference, validation.selectedLabels(), outputs.length / validation.size());
     }
 
     /** Median batch-1 latency in milliseconds of a model over the same inputs. */
     public double latencyMillis(byte[] modelBytes, int runs) {
-        try (OrtModel ort = OrtModel.load(modelBytes, runtime)) {
+        try (OrtModel ort = OrtModel.load(modelBytes, runtime.forDeployment())) {
             return LatencyMeter.medianMillis(ort, validation.inputs(), Set.of(output), Math.max(5, runs / 5), runs);
         }
     }
@@ -153,14 +165,14 @@ public final class PlanEvaluator {
 
     private void ensureReference() {
         if (reference == null) {
-            reference = run(model.foldedBytes(), "fp32 reference");
+            reference = run(model.foldedBytes(), runtime.forSimulation(), "fp32 reference");
             fp32Metric = MetricCalculator.score(metric, reference, reference, validation.selectedLabels(),
                     reference.length / validation.size());
         }
     }
 
-    private float[] run(byte[] modelBytes, String stage) {
-        try (OrtModel ort = OrtModel.load(modelBytes, runtime)) {
+    private float[] run(byte[] modelBytes, RuntimeOptions options, String stage) {
+        try (OrtModel ort = OrtModel.load(modelBytes, options)) {
             float[][] parts = new float[1][];
             int total = validation.size();
             BatchRunner.run(ort, validation.inputs(), validation.indices(), BATCH, Set.of(output), (offset, count, outs) -> {

@@ -49,6 +49,9 @@ public final class OrtModel implements AutoCloseable {
             so.setInterOpNumThreads(1);
             so.setOptimizationLevel(options.fullOptimization() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+            if (options.exactQdq()) {
+                so.addConfigEntry("session.disable_quant_qdq", "1");
+            }
             return new OrtModel(ENV.createSession(model, so));
         } catch (OrtException e) {
             throw new InvalidInputException(Problem.UNUSABLE, "ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);

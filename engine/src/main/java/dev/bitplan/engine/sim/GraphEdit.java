@@ -28,6 +28,7 @@ final class GraphEdit {
     private final Set<String> removed = new HashSet<>();
     private final List<NodeProto> atFront = new ArrayList<>();
     private final Map<String, List<NodeProto>> after = new HashMap<>();
+    private final Map<String, String> insertedProducers = new HashMap<>();
     private int counter;
 
     GraphEdit(OnnxModel source) {
@@ -68,8 +69,12 @@ final class GraphEdit {
         throw new IllegalArgumentException("no node produces " + from);
     }
 
-    /** The name of the node that produces {@code tensor} now, or null for inputs and constants. */
+    /** The name of the node that produces {@code tensor} now (an original or an inserted one), or null for inputs and constants. */
     private String producerOf(String tensor) {
+        String inserted = insertedProducers.get(tensor);
+        if (inserted != null) {
+            return inserted;
+        }
         for (Map.Entry<String, NodeProto.Builder> e : nodes.entrySet()) {
             if (!removed.contains(e.getKey()) && e.getValue().getOutputList().contains(tensor)) {
                 return e.getKey();
@@ -87,6 +92,7 @@ final class GraphEdit {
         }
         NodeProto n = b.build();
         String producer = producerOf(anchorTensor);
+        outputs.forEach(o -> insertedProducers.put(o, n.getName()));
         if (producer == null) {
             atFront.add(n);
         } else {
@@ -104,7 +110,11 @@ final class GraphEdit {
     }
 
     ModelProto build() {
-        List<NodeProto> ordered = new ArrayList<>(atFront);
+        List<NodeProto> ordered = new ArrayList<>();
+        for (NodeProto n : atFront) {
+            ordered.add(n);
+            appendInserted(n.getName(), ordered);
+        }
         for (Map.Entry<String, NodeProto.Builder> e : nodes.entrySet()) {
             if (!removed.contains(e.getKey())) {
                 ordered.add(e.getValue().build());

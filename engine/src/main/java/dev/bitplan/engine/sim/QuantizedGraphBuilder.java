@@ -11,6 +11,7 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
 import dev.bitplan.engine.calib.ActivationQuantParams;
+import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.OnnxModel;
@@ -62,6 +63,11 @@ public final class QuantizedGraphBuilder {
     }
 
     public Result build(QuantPlan plan, WeightEncoding encoding) {
+        return build(plan, encoding, WeightStorage.INT8);
+    }
+
+    /** @param storage how 8-bit integer weights are stored (only used by {@link WeightEncoding#INTEGER}) */
+    public Result build(QuantPlan plan, WeightEncoding encoding, WeightStorage storage) {
         checkPlanNames(plan);
         GraphEdit edit = new GraphEdit(source);
         Set<String> notes = new LinkedHashSet<>();
@@ -75,9 +81,13 @@ public final class QuantizedGraphBuilder {
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
             LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
-            setWeight(edit, layer, lw.quantized(), lw.dequantized(), encoding, notes);
+            setWeight(edit, layer, lw.quantized(), lw.dequantized(), encoding, storage, notes);
             if (fold) {
                 foldBatchNorm(edit, source, layer, lw.bias());
+            }
+            if (encoding == WeightEncoding.INTEGER && lw.bias() != null && options.activationMode() == ActivationMode.STATIC
+                    && layer.kind().quantizesActivations() && source.opset() >= 13) {
+                quantizeBias(edit, layer, fold, lw, activations.params(layer.input(), choice.activationBits()).scale());
             }
             if (options.activationMode() != ActivationMode.WEIGHT_ONLY && layer.kind().quantizesActivations()) {
                 int bits = choice.activationBits();
@@ -125,7 +135,7 @@ public final class QuantizedGraphBuilder {
     }
 
     private void setWeight(GraphEdit edit, Layer layer, QuantizedWeight q, float[] dequantized, WeightEncoding encoding,
-                           Set<String> notes) {
+                           WeightStorage storage, Set<String> notes) {
         String name = layer.weight() + "__" + sanitize(layer.name()) + "_w" + q.bits();
         NodeProto.Builder node = edit.node(layer.name());
         int weightInput = layer.kind() == LayerKind.GATHER ? 0 : 1;
@@ -141,7 +151,17 @@ public final class QuantizedGraphBuilder {
                     + opset);
         }
         String ints = name + "_int";
-        edit.putInitializer(packInt4 ? Tensors.int4Tensor(ints, q.dims(), q.values()) : Tensors.int8Tensor(ints, q.dims(), q.values()));
+        // the Cast + Mul path (opset < 13) runs no integer kernel, so it keeps plain int8
+        boolean shifted = q.bits() == 8 && storage == WeightStorage.UINT8_SHIFTED && !(q.perChannel() && opset < 13);
+        if (packInt4) {
+            edit.putInitializer(Tensors.int4Tensor(ints, q.dims(), q.values()));
+        } else if (shifted) {
+            notes.add("8-bit weights are stored as uint8 q+128 with zero point 128 (the same values as int8): ONNX Runtime's "
+                    + "u8s8 kernels saturate on x86 CPUs without VNNI; export with weight storage int8 for other targets");
+            edit.putInitializer(Tensors.uint8Tensor(ints, q.dims(), shift(q.values())));
+        } else {
+            edit.putInitializer(Tensors.int8Tensor(ints, q.dims(), q.values()));
+        }
         if (q.perChannel() && opset < 13) {
             // DequantizeLinear has no axis before opset 13: Cast to float, then multiply by the per-channel scales.
             notes.add("opset " + opset + ": per-channel weight scales are applied as Cast + Mul (DequantizeLinear has no axis before opset 13)");
@@ -158,13 +178,60 @@ public final class QuantizedGraphBuilder {
         edit.putInitializer(Tensors.floatTensor(name + "_scale", scaleDims, q.scales()));
         // an explicit zero point of the scale's shape: ORT's QGemm refuses per-channel scales without one
         byte[] zeros = new byte[q.scales().length];
-        edit.putInitializer(packInt4 ? Tensors.int4Tensor(name + "_zp", scaleDims, zeros) : Tensors.int8Tensor(name + "_zp", scaleDims, zeros));
+        if (packInt4) {
+            edit.putInitializer(Tensors.int4Tensor(name + "_zp", scaleDims, zeros));
+        } else if (shifted) {
+            edit.putInitializer(Tensors.uint8Tensor(name + "_zp", scaleDims, shift(zeros)));
+        } else {
+            edit.putInitializer(Tensors.int8Tensor(name + "_zp", scaleDims, zeros));
+        }
         List<String> dqInputs = List.of(ints, name + "_scale", name + "_zp");
         if (q.perChannel()) {
             edit.addNode(ints, "DequantizeLinear", dqInputs, List.of(name), GraphEdit.intAttr("axis", q.axis()));
         } else {
             edit.addNode(ints, "DequantizeLinear", dqInputs, List.of(name));
         }
+    }
+
+    /**
+     * Stores the bias as int32 at scale {@code s_x * s_w} behind a DequantizeLinear, as QDQ deployments
+     * expect: ONNX Runtime's QGemm / QLinearConv fusions read a float bias as if it were int32 otherwise.
+     * The simulation keeps the float bias; the difference is the bias rounding, at most half a step.
+     */
+    private void quantizeBias(GraphEdit edit, Layer layer, boolean folded, LayerWeights lw, float inputScale) {
+        float[] weightScales = lw.quantized().scales();
+        float[] bias = lw.bias();
+        float[] scales = new float[bias.length];
+        int[] q = new int[bias.length];
+        for (int c = 0; c < bias.length; c++) {
+            scales[c] = inputScale * weightScales[weightScales.length == 1 ? 0 : c];
+            q[c] = (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, Math.rint(bias[c] / scales[c])));
+        }
+        String base = layer.weight() + "__" + sanitize(layer.name()) + "_bias_q";
+        NodeProto.Builder holder;
+        int index;
+        long[] dims;
+        if (layer.biasAddNode() != null) {
+            holder = edit.node(layer.biasAddNode());
+            index = holder.getInput(0).equals(layer.rawOutput()) ? 1 : 0;
+            dims = Tensors.dims(source.initializer(layer.bias()).orElseThrow());
+        } else {
+            holder = edit.node(layer.name());
+            index = 2;
+            dims = new long[] {bias.length};
+        }
+        int axis = 0;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == bias.length) {
+                axis = i;
+            }
+        }
+        edit.putInitializer(Tensors.int32Tensor(base + "_int", dims, q));
+        edit.putInitializer(Tensors.floatTensor(base + "_scale", new long[] {bias.length}, scales));
+        edit.putInitializer(Tensors.int32Tensor(base + "_zp", new long[] {bias.length}, new int[bias.length]));
+        edit.addNode(base + "_int", "DequantizeLinear", List.of(base + "_int", base + "_scale", base + "_zp"), List.of(base),
+                GraphEdit.intAttr("axis", axis));
+        holder.setInput(index, base);
     }
 
     /** Drops the BN node; the node that fed it now writes the BN's output, with the folded bias. */
@@ -218,6 +285,14 @@ public final class QuantizedGraphBuilder {
         String q = edit.uniqueName(base + "_q");
         edit.addNode(toQuantize, "QuantizeLinear", List.of(toQuantize, scale, zero), List.of(q));
         edit.addNode(q, "DequantizeLinear", List.of(q, scale, zero), List.of(out));
+    }
+
+    private static byte[] shift(byte[] signed) {
+        byte[] out = new byte[signed.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (signed[i] + 128);
+        }
+        return out;
     }
 
     static String sanitize(String name) {

@@ -56,7 +56,14 @@ class QuantizedGraphBuilderTest {
 
         ExportedModel exported = eval.export(QuantPlan.uniform(8, 8));
         double deployed = eval.score(exported.bytes(), "deployed");
-        assertTrue(deployed > 25, "deployed 8-bit SQNR " + deployed);
+        if (opset >= 13) {
+            assertEquals(sqnr8, deployed, 1.0, "deployed vs simulated 8-bit SQNR");
+        } else {
+            // Before opset 13 per-channel scales are a Cast + Mul that ORT folds to float weights, which its own
+            // QDQ transformer then re-quantizes per tensor: the model runs, but not bit-true; the notes say so.
+            assertTrue(exported.notes().stream().anyMatch(n -> n.contains("Cast + Mul")), exported.notes().toString());
+            assertTrue(deployed > 10, "deployed opset-11 model runs: " + deployed);
+        }
     }
 
     @Test
@@ -80,7 +87,8 @@ class QuantizedGraphBuilderTest {
         ModelProto deployed = eval.exportDeployed(QuantPlan.uniform(4, 8));
         Map<String, TensorProto> inits = deployed.getGraph().getInitializerList().stream()
                 .collect(Collectors.toMap(TensorProto::getName, Function.identity()));
-        List<TensorProto> ints = inits.values().stream().filter(t -> t.getDataType() == Tensors.INT8).toList();
+        List<TensorProto> ints = inits.values().stream().filter(t -> t.getDataType() == Tensors.INT8)
+                .filter(t -> t.getName().endsWith("_int")).toList();
         assertEquals(6, ints.size(), "one int8 weight per layer");
         for (TensorProto t : ints) {
             for (byte b : t.getRawData().toByteArray()) {
@@ -88,7 +96,7 @@ class QuantizedGraphBuilderTest {
             }
         }
         long axisDq = deployed.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("DequantizeLinear"))
-                .filter(n -> OnnxModel.attribute(n, "axis").isPresent()).count();
+                .filter(n -> n.getInput(0).endsWith("_w4_int") && OnnxModel.attribute(n, "axis").isPresent()).count();
         assertEquals(6, axisDq, "per-channel DequantizeLinear for every weight");
         assertTrue(inits.values().stream().noneMatch(t -> t.getDataType() == Tensors.FLOAT && t.getName().endsWith("_w4")),
                 "no float copy of a quantized weight");
