@@ -157,7 +157,7 @@ public final class QuantizedGraphBuilder {
             edit.putInitializer(Tensors.int4Tensor(ints, q.dims(), q.values()));
         } else if (shifted) {
             notes.add("8-bit weights are stored as uint8 q+128 with zero point 128 (the same values as int8): ONNX Runtime's "
-                    + "u8s8 kernels saturate on x86 CPUs without VNNI; export with weight storage int8 for other targets");
+                    + "u8s8 kernels saturate on x86 CPUs without VNNI; use --weight-storage int8 for ARM or VNNI targets");
             edit.putInitializer(Tensors.uint8Tensor(ints, q.dims(), shift(q.values())));
         } else {
             edit.putInitializer(Tensors.int8Tensor(ints, q.dims(), q.values()));
