@@ -10,7 +10,7 @@ import dev.bitplan.engine.InvalidInputException.Problem;
  */
 public final class MetricCalculator {
 
-    /** SQNR of identical outputs is infinite; reported as this many dB so JSON stays finite. */
+    /** SQNR of identical outputs is infinite; reported as this many dB (and its negative as the floor) so JSON stays finite. */
     public static final double MAX_SQNR_DB = 200.0;
 
     private MetricCalculator() {
@@ -89,6 +89,7 @@ public final class MetricCalculator {
         if (noise == 0) {
             return MAX_SQNR_DB;
         }
-        return Math.min(MAX_SQNR_DB, 10 * Math.log10(signal / noise));
+        // an all-zero reference with any noise would be -infinity: floor it, symmetric to the cap
+        return Math.max(-MAX_SQNR_DB, Math.min(MAX_SQNR_DB, 10 * Math.log10(signal / noise)));
     }
 }

@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** A float or int64 constant with its shape, with the few shape operations constant folding needs. */
-record ConstTensor(long[] dims, float[] floats, long[] longs) {
+/**
+ * A constant with its shape and ONNX element type, with the few shape operations constant folding needs.
+ * FLOAT and DOUBLE values are held as float, INT64 and INT32 as long; {@code type} is written back unchanged.
+ */
+record ConstTensor(long[] dims, float[] floats, long[] longs, int type) {
 
     /** Wraps FLOAT / DOUBLE as float and INT64 / INT32 as long; other types are not folded (null). */
     static ConstTensor of(TensorProto t) {
@@ -15,10 +18,10 @@ record ConstTensor(long[] dims, float[] floats, long[] longs) {
         }
         int type = t.getDataType();
         if (type == Tensors.FLOAT || type == Tensors.DOUBLE) {
-            return new ConstTensor(Tensors.dims(t), Tensors.floats(t), null);
+            return new ConstTensor(Tensors.dims(t), Tensors.floats(t), null, type);
         }
         if (type == Tensors.INT64 || type == Tensors.INT32) {
-            return new ConstTensor(Tensors.dims(t), null, Tensors.longs(t));
+            return new ConstTensor(Tensors.dims(t), null, Tensors.longs(t), type);
         }
         return null;
     }
@@ -28,7 +31,18 @@ record ConstTensor(long[] dims, float[] floats, long[] longs) {
     }
 
     TensorProto toProto(String name) {
-        return floats != null ? Tensors.floatTensor(name, dims, floats) : Tensors.int64Tensor(name, dims, longs);
+        return switch (type) {
+            case Tensors.DOUBLE -> Tensors.doubleTensor(name, dims, floats);
+            case Tensors.INT32 -> {
+                int[] ints = new int[longs.length];
+                for (int i = 0; i < ints.length; i++) {
+                    ints[i] = (int) longs[i];
+                }
+                yield Tensors.int32Tensor(name, dims, ints);
+            }
+            case Tensors.INT64 -> Tensors.int64Tensor(name, dims, longs);
+            default -> Tensors.floatTensor(name, dims, floats);
+        };
     }
 
     ConstTensor transpose(long[] perm) {
@@ -62,7 +76,7 @@ record ConstTensor(long[] dims, float[] floats, long[] longs) {
                 l[o] = longs[(int) src];
             }
         }
-        return new ConstTensor(outDims, f, l);
+        return new ConstTensor(outDims, f, l, type);
     }
 
     ConstTensor reshape(long[] shape, boolean allowZero) {
@@ -82,31 +96,33 @@ record ConstTensor(long[] dims, float[] floats, long[] longs) {
         if (unknown >= 0) {
             out[unknown] = size() / known;
         }
-        return new ConstTensor(out, floats, longs);
+        return new ConstTensor(out, floats, longs, type);
     }
 
     ConstTensor cast(int to) {
-        if (to == Tensors.FLOAT) {
-            if (floats != null) {
-                return this;
-            }
-            float[] f = new float[longs.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = longs[i];
-            }
-            return new ConstTensor(dims, f, null);
+        boolean toFloat = to == Tensors.FLOAT || to == Tensors.DOUBLE;
+        boolean toInt = to == Tensors.INT64 || to == Tensors.INT32;
+        if (!toFloat && !toInt) {
+            return null;
         }
-        if (to == Tensors.INT64) {
-            if (longs != null) {
-                return this;
+        if (toFloat) {
+            float[] f = floats;
+            if (f == null) {
+                f = new float[longs.length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = longs[i];
+                }
             }
-            long[] l = new long[floats.length];
+            return new ConstTensor(dims, f, null, to);
+        }
+        long[] l = longs;
+        if (l == null) {
+            l = new long[floats.length];
             for (int i = 0; i < l.length; i++) {
                 l[i] = (long) floats[i];
             }
-            return new ConstTensor(dims, null, l);
         }
-        return null;
+        return new ConstTensor(dims, null, l, to);
     }
 
     ConstTensor squeeze(long[] axes) {
@@ -117,7 +133,7 @@ record ConstTensor(long[] dims, float[] floats, long[] longs) {
                 out.add(dims[i]);
             }
         }
-        return new ConstTensor(out.stream().mapToLong(Long::longValue).toArray(), floats, longs);
+        return new ConstTensor(out.stream().mapToLong(Long::longValue).toArray(), floats, longs, type);
     }
 
     ConstTensor unsqueeze(long[] axes) {
@@ -130,7 +146,7 @@ record ConstTensor(long[] dims, float[] floats, long[] longs) {
         for (int i = 0; i < rank; i++) {
             out[i] = contains(axes, i, rank) ? 1 : dims[src++];
         }
-        return new ConstTensor(out, floats, longs);
+        return new ConstTensor(out, floats, longs, type);
     }
 
     ConstTensor flatten(int axis) {
@@ -139,7 +155,7 @@ record ConstTensor(long[] dims, float[] floats, long[] longs) {
         for (int i = 0; i < a; i++) {
             outer *= dims[i];
         }
-        return new ConstTensor(new long[] {outer, size() / Math.max(outer, 1)}, floats, longs);
+        return new ConstTensor(new long[] {outer, size() / Math.max(outer, 1)}, floats, longs, type);
     }
 
     private static boolean contains(long[] axes, int i, int rank) {

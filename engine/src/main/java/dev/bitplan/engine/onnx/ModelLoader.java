@@ -42,7 +42,7 @@ public final class ModelLoader {
             proto = ModelProto.parseFrom(in);
         } catch (InvalidProtocolBufferException e) {
             String m = String.valueOf(e.getMessage());
-            if (m.contains("truncated") || m.contains("end of the input")) {
+            if ((m.contains("truncated") || m.contains("end of the input")) && startsLikeOnnx(bytes)) {
                 throw new InvalidInputException(Problem.CORRUPT, source + " is a truncated ONNX file (" + bytes.length
                         + " bytes): the data ends in the middle of a message; upload the complete file", e);
             }
@@ -57,6 +57,15 @@ public final class ModelLoader {
         OnnxModel model = new OnnxModel(proto);
         ModelValidator.validate(model, source);
         return model;
+    }
+
+    /**
+     * Every ONNX writer serialises fields in number order, so a model starts with ir_version (field 1, a
+     * small varint): 0x08 then 3..15. Only such bytes can be "an ONNX file cut short"; anything else that
+     * fails to parse is not ONNX at all.
+     */
+    private static boolean startsLikeOnnx(byte[] b) {
+        return b.length >= 2 && b[0] == 0x08 && b[1] >= 1 && b[1] <= 15;
     }
 
     private static String firstLine(String s) {

@@ -100,6 +100,15 @@ public final class Tensors {
         return raw(name, FLOAT, dims, b.array());
     }
 
+    /** Float values stored as DOUBLE (for constants that were double in the source model). */
+    public static TensorProto doubleTensor(String name, long[] dims, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putDouble(v);
+        }
+        return raw(name, DOUBLE, dims, b.array());
+    }
+
     public static TensorProto int64Tensor(String name, long[] dims, long[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         b.asLongBuffer().put(values);

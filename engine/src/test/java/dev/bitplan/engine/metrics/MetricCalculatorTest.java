@@ -93,7 +93,6 @@ class MetricCalculatorTest {
      * MAX_SQNR_DB exists "so JSON stays finite", but a reference that is all zeros (signal 0) with any noise
      * gives 10 log10(0) = -Infinity, which is not a JSON number (Jackson writes the string "-Infinity" by default).
      */
-    @Disabled("BUG: MetricCalculator.sqnr returns -Infinity when the reference outputs are all zero and outputs differ")
     @Test
     void sqnrStaysFiniteForAnAllZeroReference() {
         double sqnr = MetricCalculator.score(Metric.SQNR, new float[] {0.5f, 0f}, new float[] {0f, 0f}, null, 2);
