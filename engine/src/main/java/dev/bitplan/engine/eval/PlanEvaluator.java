@@ -14,10 +14,13 @@ import dev.bitplan.engine.runtime.BatchRunner;
 import dev.bitplan.engine.runtime.LatencyMeter;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.engine.runtime.ThroughputMeter;
 import dev.bitplan.engine.sim.ActivationParams;
 import dev.bitplan.engine.sim.QuantizedGraphBuilder;
 import dev.bitplan.engine.sim.WeightEncoding;
 import dev.bitplan.engine.sim.WeightStore;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -134,24 +137,19 @@ public final class PlanEvaluator {
     }
 
     /**
-     * Throughput over the validation samples (batch 64) in samples per second: the best of
-     * {@code repetitions} timed passes after one warm-up pass.
+     * Throughput over the validation samples (batch 64) of several models, in samples per second, measured
+     * with {@link ThroughputMeter}: passes alternate between the models and each keeps its fastest.
      *
-     * @param simulation run with Q/DQ pairs kept exact (as plans are scored) rather than as deployed
+     * @param simulation which models run with Q/DQ pairs kept exact (as plans are scored) rather than as deployed
      */
-    public double samplesPerSecond(byte[] modelBytes, boolean simulation, int repetitions) {
-        RuntimeOptions options = simulation ? runtime.forSimulation() : runtime.forDeployment();
-        try (OrtModel ort = OrtModel.load(modelBytes, options)) {
-            double best = Double.MAX_VALUE;
-            for (int r = 0; r <= repetitions; r++) {
-                long t0 = System.nanoTime();
-                BatchRunner.run(ort, validation.inputs(), validation.indices(), BATCH, Set.of(output), (o, c, outs) -> { });
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                if (r > 0) {
-                    best = Math.min(best, seconds);
-                }
-            }
-            return validation.size() / best;
+    public Map<String, Double> samplesPerSecond(Map<String, byte[]> models, Set<String> simulation, int passes) {
+        Map<String, OrtModel> loaded = new LinkedHashMap<>();
+        try {
+            models.forEach((name, bytes) -> loaded.put(name, OrtModel.load(bytes,
+                    simulation.contains(name) ? runtime.forSimulation() : runtime.forDeployment())));
+            return ThroughputMeter.compare(loaded, validation.inputs(), validation.indices(), BATCH, output, passes);
+        } finally {
+            loaded.values().forEach(OrtModel::close);
         }
     }
 
