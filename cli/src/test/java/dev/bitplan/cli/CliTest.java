@@ -1,0 +1,105 @@
+package dev.bitplan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitplan.contracts.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands as a user runs them, on the MNIST sample bundled in the repository. */
+class CliTest {
+
+    private static final String MODEL = "../samples/mnist/resnet8_bn.onnx";
+    private static final String DATA = "../samples/mnist/mnist_test.npz";
+    private static final String CALIB = "../samples/mnist/mnist_calib.npz";
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int exit = BitPlanCli.run(args);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void inspectJsonListsTheTenLayers() throws Exception {
+        Run r = run("inspect", "--model", MODEL, "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        assertEquals(13, j.get("opset").asInt());
+        assertEquals(10, j.get("layers").size());
+        assertEquals("Conv+BN+Relu", j.get("layers").get(0).get("pattern").asText());
+        assertTrue(j.get("layers").get(0).get("macs").asLong() > 0);
+    }
+
+    @Test
+    void evaluateJsonHasTheFieldsScriptsRelyOn(@TempDir Path tmp) throws Exception {
+        Path exported = tmp.resolve("w8.onnx");
+        Run r = run("evaluate", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--latency-runs", "5",
+                "--export", exported.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        assertEquals("accuracy", j.get("metricName").asText());
+        assertEquals(0.9885, j.at("/fp32/metric").asDouble(), 1e-9);
+        double quantized = j.at("/quantized/metric").asDouble();
+        assertTrue(quantized >= 0.9835, "W8A8 within 0.5 points: " + quantized);
+        assertEquals(quantized, j.at("/quantized/deployedMetric").asDouble(), 0.002);
+        assertTrue(j.at("/quantized/sizeBytes").asLong() < j.at("/fp32/sizeBytes").asLong() / 3);
+        assertTrue(j.at("/fp32/latencyMs").asDouble() > 0 && j.at("/quantized/latencyMs").asDouble() > 0);
+        assertEquals(Files.size(exported), j.at("/quantized/exportedBytes").asLong());
+        assertTrue(r.err().contains("[evaluation]"), "progress goes to stderr");
+    }
+
+    @Test
+    void evaluateReadsAPlanFile(@TempDir Path tmp) throws Exception {
+        Path plan = tmp.resolve("plan.json");
+        Files.writeString(plan, """
+                {"schemaVersion": 1,
+                 "defaultChoice": {"weightBits": 8, "activationBits": 8},
+                 "layers": {"/fc/Gemm": {"weightBits": 4}, "/stem/stem.0/Conv": {"float": true}}}
+                """);
+        Run r = run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString(), "--latency-runs", "3", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        assertEquals(4, j.at("/plan/layers/~1fc~1Gemm/weightBits").asInt());
+        assertTrue(j.at("/plan/layers/~1stem~1stem.0~1Conv/float").asBoolean());
+    }
+
+    @Test
+    void badInputsExitWithTwoAndOneLineThatNamesTheProblem(@TempDir Path tmp) throws Exception {
+        Path jpeg = tmp.resolve("photo.onnx");
+        Files.write(jpeg, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'});
+        Run r = run("inspect", "--model", jpeg.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("not an ONNX model") && r.err().contains("JPEG"), r.err());
+
+        Path plan = tmp.resolve("plan.json");
+        Files.writeString(plan, "{\"schemaVersion\":1,\"layers\":{\"/no/such/Conv\":{\"weightBits\":4}}}");
+        r = run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("/no/such/Conv"), r.err());
+
+        Files.writeString(plan, "{\"schemaVersion\":1,\"layers\":{\"/fc/Gemm\":{\"weightBits\":3}}}");
+        r = run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("weightBits must be 4 or 8"), r.err());
+    }
+}
