@@ -1,0 +1,73 @@
+package dev.bitplan.cli;
+
+import dev.bitplan.contracts.plan.CalibrationMethod;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.eval.EvaluationSamples;
+import dev.bitplan.engine.eval.PlanEvaluator;
+import dev.bitplan.engine.eval.PreparedModel;
+import dev.bitplan.engine.onnx.ModelLoader;
+import dev.bitplan.engine.onnx.OnnxModel;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bitplan bench ptq}: the metric of uniform W8A8 and W4A8 plans for every calibration method, per
+ * channel and per tensor, simulated and as deployed: the reference table for accuracy claims.
+ */
+@Command(name = "ptq", description = "Uniform 8- and 4-bit PTQ for every calibration method: simulated and deployed metric.")
+final class PtqBenchmark implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "file to record the figures in")
+    Path out;
+
+    @Override
+    public Integer call() {
+        ProgressPrinter progress = new ProgressPrinter(System.err);
+        OnnxModel loaded = ModelLoader.load(engine.model);
+        EvaluationSamples samples = engine.samples(loaded);
+        PreparedModel model = PreparedModel.of(loaded);
+        QuantizationOptions base = engine.quantizationOptions();
+        StringBuilder sb = new StringBuilder();
+        Double fp32 = null;
+        StringBuilder rows = new StringBuilder();
+        for (boolean perChannel : new boolean[] {true, false}) {
+            for (CalibrationMethod method : CalibrationMethod.values()) {
+                QuantizationOptions options = base.withCalibration(method).withPerChannel(perChannel);
+                PlanEvaluator eval = new PlanEvaluator(model, samples.calibration(), samples.validation(), options,
+                        engine.metric(samples), engine.runtimeOptions(), progress);
+                fp32 = eval.fp32Metric();
+                for (int bits : new int[] {8, 4}) {
+                    QuantPlan plan = QuantPlan.uniform(bits, 8);
+                    double sim = eval.evaluate(plan);
+                    double deployed = eval.score(eval.export(plan).bytes(), "deployed");
+                    rows.append(String.format(Locale.ROOT, "| W%dA8 | %s | %s | %.4f | %.4f | %,d |%n", bits,
+                            perChannel ? "per-channel" : "per-tensor", method.name().toLowerCase(Locale.ROOT), sim, deployed,
+                            eval.cost().sizeBytes(plan)));
+                }
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "## PTQ: %s%n%n", engine.model.getFileName()));
+        sb.append(String.format(Locale.ROOT, "`./bitplan bench ptq --model %s --data %s%s` on %s: %s on %d validation samples, "
+                        + "%d calibration samples. FP32: %.4f (%,d bytes). Deployed = the exported QDQ model run in ONNX "
+                        + "Runtime with its integer-kernel fusions on.%n%n",
+                engine.model, engine.data, engine.calibrationData == null ? "" : " --calibration-data " + engine.calibrationData,
+                LocalDate.now(), engine.metric(samples).id(), samples.validation().size(), samples.calibration().size(), fp32,
+                new PlanEvaluator(model, samples.calibration(), samples.validation(), base, engine.metric(samples),
+                        engine.runtimeOptions(), progress).cost().fp32Bytes()));
+        sb.append("| plan | weights | calibration | simulated | deployed | size (bytes) |\n|---|---|---|---|---|---|\n");
+        sb.append(rows);
+        System.out.println(sb);
+        BenchmarksFile.writeSection(out, "ptq:" + engine.model.getFileName(), sb.toString());
+        System.err.println("recorded in " + out);
+        return 0;
+    }
+}
