@@ -2,12 +2,8 @@ package dev.bitplan.cli;
 
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantPlan;
-import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PlanEvaluator;
-import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.layers.Layer;
-import dev.bitplan.engine.onnx.ModelLoader;
-import dev.bitplan.engine.onnx.OnnxModel;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -41,10 +37,7 @@ final class EngineBenchmark implements Callable<Integer> {
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        OnnxModel loaded = ModelLoader.load(engine.model);
-        EvaluationSamples samples = engine.samples(loaded);
-        PlanEvaluator eval = new PlanEvaluator(PreparedModel.of(loaded), samples.calibration(), samples.validation(),
-                engine.quantizationOptions(), engine.metric(samples), engine.runtimeOptions(), progress);
+        PlanEvaluator eval = engine.evaluator(engine.quantizationOptions(), progress);
 
         eval.calibrate();
         long calibrationMs = eval.calibrationMillis();

@@ -6,6 +6,10 @@ import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.plan.WeightClipping;
 import dev.bitplan.engine.eval.EvaluationSamples;
+import dev.bitplan.engine.eval.PlanEvaluator;
+import dev.bitplan.engine.eval.PreparedModel;
+import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import java.nio.file.Path;
@@ -51,8 +55,18 @@ final class EngineOptions {
     @Option(names = "--threads", description = "ONNX Runtime threads (default: all cores)")
     Integer threads;
 
-    EvaluationSamples samples(OnnxModel loaded) {
-        return EvaluationSamples.load(loaded, data, calibrationData, calibrationSamples, seed);
+    private PreparedModel prepared;
+    private EvaluationSamples samples;
+
+    /** The model and samples are read once per command; each call builds an evaluator with its own options. */
+    PlanEvaluator evaluator(QuantizationOptions options, ProgressListener progress) {
+        if (prepared == null) {
+            OnnxModel loaded = ModelLoader.load(model);
+            samples = EvaluationSamples.load(loaded, data, calibrationData, calibrationSamples, seed);
+            prepared = PreparedModel.of(loaded);
+        }
+        return new PlanEvaluator(prepared, samples.calibration(), samples.validation(), options, metric(samples),
+                runtimeOptions(), progress);
     }
 
     Metric metric(EvaluationSamples samples) {

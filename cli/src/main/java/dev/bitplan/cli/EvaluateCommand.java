@@ -5,13 +5,9 @@ import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.report.EvaluationSummary;
 import dev.bitplan.contracts.report.ModelFigures;
-import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PlanEvaluator;
-import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.export.ExportedModel;
 import dev.bitplan.engine.export.WeightStorage;
-import dev.bitplan.engine.onnx.ModelLoader;
-import dev.bitplan.engine.onnx.OnnxModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -59,11 +55,8 @@ final class EvaluateCommand implements Callable<Integer> {
         ProgressPrinter progress = new ProgressPrinter(System.err);
         QuantPlan plan = planChoice.plan != null ? Json.read(planChoice.plan, QuantPlan.class)
                 : QuantPlan.uniform(planChoice.uniform == null ? 8 : planChoice.uniform, activationBits);
-        OnnxModel loaded = ModelLoader.load(engine.model);
-        EvaluationSamples samples = engine.samples(loaded);
-        Metric metric = engine.metric(samples);
-        PlanEvaluator eval = new PlanEvaluator(PreparedModel.of(loaded), samples.calibration(), samples.validation(),
-                engine.quantizationOptions(), metric, engine.runtimeOptions(), progress);
+        PlanEvaluator eval = engine.evaluator(engine.quantizationOptions(), progress);
+        Metric metric = eval.metric();
 
         double fp32 = eval.fp32Metric();
         double quantized = eval.evaluate(plan);

@@ -3,11 +3,7 @@ package dev.bitplan.cli;
 import dev.bitplan.contracts.plan.CalibrationMethod;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
-import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PlanEvaluator;
-import dev.bitplan.engine.eval.PreparedModel;
-import dev.bitplan.engine.onnx.ModelLoader;
-import dev.bitplan.engine.onnx.OnnxModel;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -32,19 +28,14 @@ final class PtqBenchmark implements Callable<Integer> {
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        OnnxModel loaded = ModelLoader.load(engine.model);
-        EvaluationSamples samples = engine.samples(loaded);
-        PreparedModel model = PreparedModel.of(loaded);
         QuantizationOptions base = engine.quantizationOptions();
+        PlanEvaluator reference = engine.evaluator(base, progress);
         StringBuilder sb = new StringBuilder();
-        Double fp32 = null;
         StringBuilder rows = new StringBuilder();
         for (boolean perChannel : new boolean[] {true, false}) {
             for (CalibrationMethod method : CalibrationMethod.values()) {
                 QuantizationOptions options = base.withCalibration(method).withPerChannel(perChannel);
-                PlanEvaluator eval = new PlanEvaluator(model, samples.calibration(), samples.validation(), options,
-                        engine.metric(samples), engine.runtimeOptions(), progress);
-                fp32 = eval.fp32Metric();
+                PlanEvaluator eval = engine.evaluator(options, progress);
                 for (int bits : new int[] {8, 4}) {
                     QuantPlan plan = QuantPlan.uniform(bits, 8);
                     double sim = eval.evaluate(plan);
@@ -60,9 +51,8 @@ final class PtqBenchmark implements Callable<Integer> {
                         + "%d calibration samples. FP32: %.4f (%,d bytes). Deployed = the exported QDQ model run in ONNX "
                         + "Runtime with its integer-kernel fusions on.%n%n",
                 engine.model, engine.data, engine.calibrationData == null ? "" : " --calibration-data " + engine.calibrationData,
-                LocalDate.now(), engine.metric(samples).id(), samples.validation().size(), samples.calibration().size(), fp32,
-                new PlanEvaluator(model, samples.calibration(), samples.validation(), base, engine.metric(samples),
-                        engine.runtimeOptions(), progress).cost().fp32Bytes()));
+                LocalDate.now(), reference.metric().id(), reference.validationSize(), reference.calibrationSize(),
+                reference.fp32Metric(), reference.cost().fp32Bytes()));
         sb.append("| plan | weights | calibration | simulated | deployed | size (bytes) |\n|---|---|---|---|---|---|\n");
         sb.append(rows);
         System.out.println(sb);

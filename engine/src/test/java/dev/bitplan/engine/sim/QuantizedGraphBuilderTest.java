@@ -121,6 +121,30 @@ class QuantizedGraphBuilderTest {
     }
 
     @Test
+    void opsetTwentyOnePacksFourBitWeightsAsInt4() {
+        PlanEvaluator eval = evaluator(TestModels.smallCnn(21), SampleSets.images(1, 64), SampleSets.images(2, 64),
+                QuantizationOptions.defaults());
+        QuantPlan w4 = QuantPlan.uniform(4, 8);
+        ExportedModel exported = eval.export(w4);
+        ModelProto deployed = eval.exportDeployed(w4);
+        List<TensorProto> int4 = deployed.getGraph().getInitializerList().stream()
+                .filter(t -> t.getDataType() == Tensors.INT4 && t.getName().endsWith("_int")).toList();
+        assertEquals(6, int4.size(), "every 4-bit weight packed as INT4");
+        for (TensorProto t : int4) {
+            assertEquals((Tensors.elementCount(t) + 1) / 2, t.getRawData().size(), "two values per byte");
+        }
+        assertTrue(exported.notes().stream().noneMatch(n -> n.contains("int8 values in [-7, 7]")), exported.notes().toString());
+        double sim = eval.evaluate(w4);
+        assertEquals(sim, eval.score(exported.bytes(), "deployed"), 1.0, "ONNX Runtime runs the int4 model like the simulation");
+
+        PlanEvaluator older = evaluator(TestModels.smallCnn(13), SampleSets.images(1, 64), SampleSets.images(2, 64),
+                QuantizationOptions.defaults());
+        assertTrue(older.export(w4).notes().stream().anyMatch(n -> n.contains("packed int4 needs opset 21")),
+                "an opset-13 model says why its 4-bit weights take a byte each");
+        assertTrue(exported.sizeBytes() < older.export(w4).sizeBytes(), "int4 packing makes the file smaller");
+    }
+
+    @Test
     void dynamicAndWeightOnlyModesRun() {
         for (ActivationMode mode : new ActivationMode[] {ActivationMode.DYNAMIC, ActivationMode.WEIGHT_ONLY}) {
             PlanEvaluator eval = evaluator(TestModels.transformerLike(13, false), SampleSets.tokens(3, 32),
