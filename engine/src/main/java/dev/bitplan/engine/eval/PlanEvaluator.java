@@ -1,11 +1,9 @@
 package dev.bitplan.engine.eval;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
-import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.cost.CostModel;
 import dev.bitplan.engine.export.ExportedModel;
 import dev.bitplan.engine.export.WeightStorage;
@@ -15,60 +13,64 @@ import dev.bitplan.engine.runtime.LatencyMeter;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.runtime.ThroughputMeter;
-import dev.bitplan.engine.sim.ActivationParams;
-import dev.bitplan.engine.sim.QuantizedGraphBuilder;
-import dev.bitplan.engine.sim.WeightEncoding;
-import dev.bitplan.engine.sim.WeightStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Scores plans of one model on one dataset. Everything that does not depend on the plan is computed
- * once and reused: constant folding and layers, calibration statistics, the FP32 reference outputs, the
- * quantized weights of every (layer, bits, fold) seen so far, and the cost model. Evaluating a plan
- * that differs from the last in one layer costs one graph rewrite and one pass over the samples.
+ * Scores plans of one model on one set of samples. Everything that does not depend on the plan is
+ * computed once and reused: the {@link Quantizer} (calibration, quantized weights of every (layer, bits,
+ * fold) seen so far, cost model) and the FP32 reference outputs. Evaluating a plan that differs from the
+ * last in one layer costs one graph rewrite and one pass over the samples.
  */
 public final class PlanEvaluator {
 
     private static final int BATCH = 64;
 
-    private final PreparedModel model;
-    private final SampleSet calibration;
-    private final SampleSet validation;
-    private final QuantizationOptions options;
+    private final Quantizer quantizer;
+    private final SampleSet samples;
     private final Metric metric;
-    private final RuntimeOptions runtime;
-    private final ProgressListener progress;
     private final String output;
-    private final WeightStore weights;
-    private final CostModel cost;
-    private CalibrationCollector statistics;
-    private QuantizedGraphBuilder builder;
+    private final ProgressListener progress;
     private float[] reference;
     private double fp32Metric;
-    private long calibrationMillis;
 
     public PlanEvaluator(PreparedModel model, SampleSet calibration, SampleSet validation, QuantizationOptions options,
                          Metric metric, RuntimeOptions runtime, ProgressListener progress) {
-        this.model = model.requireLayers();
-        this.calibration = calibration;
-        this.validation = validation;
-        this.options = options;
+        this(new Quantizer(model, calibration, options, runtime, progress), validation, metric);
+    }
+
+    public PlanEvaluator(Quantizer quantizer, SampleSet samples, Metric metric) {
+        this(quantizer, samples, metric, quantizer.progress());
+    }
+
+    private PlanEvaluator(Quantizer quantizer, SampleSet samples, Metric metric, ProgressListener progress) {
+        this.quantizer = quantizer;
+        this.samples = samples;
         this.metric = metric;
-        this.runtime = runtime;
         this.progress = progress;
-        this.output = model.folded().outputs().get(0).getName();
-        this.weights = new WeightStore(model.folded(), options);
-        this.cost = new CostModel(model.folded(), model.layers(), ShapeProbe.macs(model, validation.inputs()), options.perChannel());
+        this.output = quantizer.model().folded().outputs().get(0).getName();
+    }
+
+    /**
+     * An evaluator that scores on other samples, sharing this one's calibration and weight cache, and
+     * reporting its passes to {@code progress} (e.g. {@link ProgressListener#NONE} when a caller reports
+     * per layer instead of per pass).
+     */
+    public PlanEvaluator onSamples(SampleSet other, ProgressListener progress) {
+        return new PlanEvaluator(quantizer, other, metric, progress);
+    }
+
+    public Quantizer quantizer() {
+        return quantizer;
     }
 
     public PreparedModel model() {
-        return model;
+        return quantizer.model();
     }
 
     public CostModel cost() {
-        return cost;
+        return quantizer.cost();
     }
 
     public Metric metric() {
@@ -76,33 +78,49 @@ public final class PlanEvaluator {
     }
 
     public int validationSize() {
-        return validation.size();
+        return samples.size();
     }
 
     public int calibrationSize() {
-        return activationsAreStatic() ? calibration.size() : 0;
+        return quantizer.calibrationSize();
     }
 
-    /** The FP32 model's metric on the validation samples (its outputs become the reference). */
+    /** The FP32 model's metric on these samples (its outputs become the reference). */
     public synchronized double fp32Metric() {
         ensureReference();
         return fp32Metric;
     }
 
-    /** The simulated (fake-quantized) model's metric on the validation samples. */
+    /** FP32 outputs of these samples, samples x width. */
+    public synchronized float[] referenceOutputs() {
+        ensureReference();
+        return reference;
+    }
+
+    /** The simulated (fake-quantized) model's metric on these samples. */
     public double evaluate(QuantPlan plan) {
-        QuantizedGraphBuilder.Result sim = builder().build(plan, WeightEncoding.FAKE_QUANT);
-        return score(sim.model().toByteArray(), runtime.forSimulation(), "evaluation");
+        return scoreOutputs(simulatedOutputs(plan));
+    }
+
+    /** The simulated model's outputs on these samples, samples x width. */
+    public float[] simulatedOutputs(QuantPlan plan) {
+        return run(quantizer.simulation(plan).toByteArray(), quantizer.runtime().forSimulation(), "evaluation");
+    }
+
+    /** The metric of given outputs of these samples. */
+    public double scoreOutputs(float[] outputs) {
+        ensureReference();
+        return MetricCalculator.score(metric, outputs, reference, samples.selectedLabels(), outputs.length / samples.size());
     }
 
     /** The simulation model of a plan, as evaluated (for inspection and tests). */
     public ModelProto exportSimulation(QuantPlan plan) {
-        return builder().build(plan, WeightEncoding.FAKE_QUANT).model();
+        return quantizer.simulation(plan);
     }
 
-    /** The deployable model of a plan as a graph (for inspection and tests). */
+    /** The deployable model of a plan as a graph, 8-bit weights as int8 (for inspection and tests). */
     public ModelProto exportDeployed(QuantPlan plan) {
-        return builder().build(plan, WeightEncoding.INTEGER, WeightStorage.INT8).model();
+        return quantizer.deployedGraph(plan);
     }
 
     /** The deployable QDQ model of a plan, with 8-bit weights stored as suits this host. */
@@ -111,43 +129,37 @@ public final class PlanEvaluator {
     }
 
     public ExportedModel export(QuantPlan plan, WeightStorage storage) {
-        QuantizedGraphBuilder.Result deployed = builder().build(plan, WeightEncoding.INTEGER, storage);
-        return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
+        return quantizer.export(plan, storage);
     }
 
     /**
-     * The metric of a deployed model (e.g. an exported one) on the validation samples, run as a deployment
-     * runs it: ONNX Runtime may fuse its Q/DQ pairs into integer kernels.
+     * The metric of a deployed model (e.g. an exported one) on these samples, run as a deployment runs
+     * it: ONNX Runtime may fuse its Q/DQ pairs into integer kernels.
      */
     public double score(byte[] modelBytes, String stage) {
-        return score(modelBytes, runtime.forDeployment(), stage);
-    }
-
-    private double score(byte[] modelBytes, RuntimeOptions options, String stage) {
-        ensureReference();
-        float[] outputs = run(modelBytes, options, stage);
-        return MetricCalculator.score(metric, outputs, reference, validation.selectedLabels(), outputs.length / validation.size());
+        return scoreOutputs(run(modelBytes, quantizer.runtime().forDeployment(), stage));
     }
 
     /** Median batch-1 latency in milliseconds of a model over the same inputs. */
     public double latencyMillis(byte[] modelBytes, int runs) {
-        try (OrtModel ort = OrtModel.load(modelBytes, runtime.forDeployment())) {
-            return LatencyMeter.medianMillis(ort, validation.inputs(), Set.of(output), Math.max(5, runs / 5), runs);
+        try (OrtModel ort = OrtModel.load(modelBytes, quantizer.runtime().forDeployment())) {
+            return LatencyMeter.medianMillis(ort, samples.inputs(), Set.of(output), Math.max(5, runs / 5), runs);
         }
     }
 
     /**
-     * Throughput over the validation samples (batch 64) of several models, in samples per second, measured
-     * with {@link ThroughputMeter}: passes alternate between the models and each keeps its fastest.
+     * Throughput over these samples (batch 64) of several models, in samples per second, measured with
+     * {@link ThroughputMeter}: passes alternate between the models and each keeps its fastest.
      *
      * @param simulation which models run with Q/DQ pairs kept exact (as plans are scored) rather than as deployed
      */
     public Map<String, Double> samplesPerSecond(Map<String, byte[]> models, Set<String> simulation, int passes) {
+        RuntimeOptions runtime = quantizer.runtime();
         Map<String, OrtModel> loaded = new LinkedHashMap<>();
         try {
             models.forEach((name, bytes) -> loaded.put(name, OrtModel.load(bytes,
                     simulation.contains(name) ? runtime.forSimulation() : runtime.forDeployment())));
-            return ThroughputMeter.compare(loaded, validation.inputs(), validation.indices(), BATCH, output, passes);
+            return ThroughputMeter.compare(loaded, samples.inputs(), samples.indices(), BATCH, output, passes);
         } finally {
             loaded.values().forEach(OrtModel::close);
         }
@@ -155,47 +167,27 @@ public final class PlanEvaluator {
 
     /** Wall time of the calibration pass, once it has run. */
     public long calibrationMillis() {
-        return calibrationMillis;
+        return quantizer.calibrationMillis();
     }
 
     /** Runs the calibration pass now (it otherwise runs with the first plan). */
-    public synchronized void calibrate() {
-        builder();
-    }
-
-    private synchronized QuantizedGraphBuilder builder() {
-        if (builder == null) {
-            ActivationParams acts = (tensor, bits) -> {
-                throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
-            };
-            if (activationsAreStatic()) {
-                long t0 = System.nanoTime();
-                statistics = CalibrationRun.collect(model, calibration, runtime, progress);
-                calibrationMillis = (System.nanoTime() - t0) / 1_000_000;
-                acts = new CalibratedActivations(statistics, options.calibration(), options.percentile());
-            }
-            builder = new QuantizedGraphBuilder(model.folded(), model.layers(), options, weights, acts);
-        }
-        return builder;
-    }
-
-    private boolean activationsAreStatic() {
-        return options.activationMode() == ActivationMode.STATIC;
+    public void calibrate() {
+        quantizer.calibrate();
     }
 
     private void ensureReference() {
         if (reference == null) {
-            reference = run(model.foldedBytes(), runtime.forSimulation(), "fp32 reference");
-            fp32Metric = MetricCalculator.score(metric, reference, reference, validation.selectedLabels(),
-                    reference.length / validation.size());
+            reference = run(model().foldedBytes(), quantizer.runtime().forSimulation(), "fp32 reference");
+            fp32Metric = MetricCalculator.score(metric, reference, reference, samples.selectedLabels(),
+                    reference.length / samples.size());
         }
     }
 
     private float[] run(byte[] modelBytes, RuntimeOptions options, String stage) {
         try (OrtModel ort = OrtModel.load(modelBytes, options)) {
             float[][] parts = new float[1][];
-            int total = validation.size();
-            BatchRunner.run(ort, validation.inputs(), validation.indices(), BATCH, Set.of(output), (offset, count, outs) -> {
+            int total = samples.size();
+            BatchRunner.run(ort, samples.inputs(), samples.indices(), BATCH, Set.of(output), (offset, count, outs) -> {
                 float[] data = outs.get(output).data();
                 if (parts[0] == null) {
                     parts[0] = new float[data.length / count * total];

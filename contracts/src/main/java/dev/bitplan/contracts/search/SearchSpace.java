@@ -1,0 +1,35 @@
+package dev.bitplan.contracts.search;
+
+import java.util.List;
+
+/**
+ * Which options a search may give each layer.
+ *
+ * @param weightBits      allowed weight bits, e.g. [4, 8]
+ * @param activationBits  allowed activation bits, e.g. [8]
+ * @param allowFloat      whether a layer may stay float
+ * @param fusionChoices   whether layers may also take their non-default fusion modes (FOLD_BN, UNFUSED)
+ */
+public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices) {
+
+    public SearchSpace {
+        weightBits = weightBits == null || weightBits.isEmpty() ? List.of(4, 8) : List.copyOf(weightBits);
+        activationBits = activationBits == null || activationBits.isEmpty() ? List.of(8) : List.copyOf(activationBits);
+        for (int b : weightBits) {
+            check("weight bits", b);
+        }
+        for (int b : activationBits) {
+            check("activation bits", b);
+        }
+    }
+
+    public static SearchSpace defaults() {
+        return new SearchSpace(List.of(4, 8), List.of(8), false, true);
+    }
+
+    private static void check(String what, int bits) {
+        if (bits != 4 && bits != 8) {
+            throw new IllegalArgumentException(what + " must be 4 or 8, got " + bits);
+        }
+    }
+}

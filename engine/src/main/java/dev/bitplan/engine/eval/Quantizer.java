@@ -1,0 +1,121 @@
+package dev.bitplan.engine.eval;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.calib.CalibrationCollector;
+import dev.bitplan.engine.cost.CostModel;
+import dev.bitplan.engine.export.ExportedModel;
+import dev.bitplan.engine.export.WeightStorage;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.engine.sim.ActivationParams;
+import dev.bitplan.engine.sim.QuantizedGraphBuilder;
+import dev.bitplan.engine.sim.WeightEncoding;
+import dev.bitplan.engine.sim.WeightStore;
+
+/**
+ * What quantizing one model needs once, whatever samples plans are then scored on: the calibration
+ * statistics, the cache of quantized weights, the cost model and the plan rewriter. Evaluators on
+ * different sample sets (sensitivity, validation) share one.
+ */
+public final class Quantizer {
+
+    private final PreparedModel model;
+    private final SampleSet calibration;
+    private final QuantizationOptions options;
+    private final RuntimeOptions runtime;
+    private final ProgressListener progress;
+    private final WeightStore weights;
+    private final CostModel cost;
+    private CalibrationCollector statistics;
+    private ActivationParams activations;
+    private QuantizedGraphBuilder builder;
+    private long calibrationMillis;
+
+    public Quantizer(PreparedModel model, SampleSet calibration, QuantizationOptions options, RuntimeOptions runtime,
+                     ProgressListener progress) {
+        this.model = model.requireLayers();
+        this.calibration = calibration;
+        this.options = options;
+        this.runtime = runtime;
+        this.progress = progress;
+        this.weights = new WeightStore(model.folded(), options);
+        this.cost = new CostModel(model.folded(), model.layers(), ShapeProbe.macs(model, calibration.inputs()), options.perChannel());
+    }
+
+    public PreparedModel model() {
+        return model;
+    }
+
+    public QuantizationOptions options() {
+        return options;
+    }
+
+    public RuntimeOptions runtime() {
+        return runtime;
+    }
+
+    public ProgressListener progress() {
+        return progress;
+    }
+
+    public CostModel cost() {
+        return cost;
+    }
+
+    public WeightStore weights() {
+        return weights;
+    }
+
+    public int calibrationSize() {
+        return options.activationMode() == ActivationMode.STATIC ? calibration.size() : 0;
+    }
+
+    /** Wall time of the calibration pass, once it has run (0 when activations are not static). */
+    public long calibrationMillis() {
+        return calibrationMillis;
+    }
+
+    /** Static activation parameters from calibration (runs the calibration pass on first use). */
+    public synchronized ActivationParams activations() {
+        builder();
+        return activations;
+    }
+
+    /** The simulation model of a plan (fake-quantized weights, exact Q/DQ). */
+    public ModelProto simulation(QuantPlan plan) {
+        return builder().build(plan, WeightEncoding.FAKE_QUANT).model();
+    }
+
+    /** The deployable model of a plan as a graph, 8-bit weights stored as int8. */
+    public ModelProto deployedGraph(QuantPlan plan) {
+        return builder().build(plan, WeightEncoding.INTEGER, WeightStorage.INT8).model();
+    }
+
+    public ExportedModel export(QuantPlan plan, WeightStorage storage) {
+        QuantizedGraphBuilder.Result deployed = builder().build(plan, WeightEncoding.INTEGER, storage);
+        return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
+    }
+
+    /** Runs the calibration pass now (it otherwise runs with the first plan). */
+    public synchronized void calibrate() {
+        builder();
+    }
+
+    private synchronized QuantizedGraphBuilder builder() {
+        if (builder == null) {
+            activations = (tensor, bits) -> {
+                throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
+            };
+            if (options.activationMode() == ActivationMode.STATIC) {
+                long t0 = System.nanoTime();
+                statistics = CalibrationRun.collect(model, calibration, runtime, progress);
+                calibrationMillis = (System.nanoTime() - t0) / 1_000_000;
+                activations = new CalibratedActivations(statistics, options.calibration(), options.percentile());
+            }
+            builder = new QuantizedGraphBuilder(model.folded(), model.layers(), options, weights, activations);
+        }
+        return builder;
+    }
+}

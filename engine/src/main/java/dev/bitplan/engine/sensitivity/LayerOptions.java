@@ -1,0 +1,34 @@
+package dev.bitplan.engine.sensitivity;
+
+import dev.bitplan.contracts.plan.FusionMode;
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.search.SearchSpace;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.layers.LayerKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The options a layer has in a search space: bits x activation bits x the fusion modes its pattern allows, and float. */
+public final class LayerOptions {
+
+    private LayerOptions() {
+    }
+
+    public static List<LayerChoice> of(Layer layer, SearchSpace space) {
+        List<LayerChoice> out = new ArrayList<>();
+        List<FusionMode> modes = space.fusionChoices() ? layer.fusionModes() : List.of(FusionMode.FUSED);
+        // a Gather is weight-only: its activation bits mean nothing, so only the first is offered
+        List<Integer> actBits = layer.kind() == LayerKind.GATHER ? space.activationBits().subList(0, 1) : space.activationBits();
+        for (int w : space.weightBits()) {
+            for (int a : actBits) {
+                for (FusionMode m : modes) {
+                    out.add(LayerChoice.of(w, a, m));
+                }
+            }
+        }
+        if (space.allowFloat()) {
+            out.add(LayerChoice.FLOAT);
+        }
+        return out;
+    }
+}
