@@ -67,6 +67,11 @@ public final class CostModel {
         return fp32Bytes;
     }
 
+    /** Bytes of everything that belongs to no layer (the part of the size no plan changes). */
+    public long remainderBytes() {
+        return remainderBytes;
+    }
+
     public long sizeBytes(QuantPlan plan) {
         long size = remainderBytes;
         for (Layer l : layers) {

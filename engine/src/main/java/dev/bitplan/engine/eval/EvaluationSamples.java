@@ -49,6 +49,37 @@ public record EvaluationSamples(SampleSet calibration, SampleSet validation) {
         return new EvaluationSamples(sampleSet(data, splits.calibration()), sampleSet(data, splits.validation()));
     }
 
+    /**
+     * Samples for a search: {@code sensitivityCount} sensitivity samples and the rest for validation, both from
+     * {@code dataFile}; calibration from {@code calibrationFile}, or else drawn from {@code dataFile} too. The three
+     * sets are disjoint whenever they come from the same file. Returned as (calibration, validation) plus the
+     * sensitivity set.
+     */
+    public static SearchSplit loadForSearch(OnnxModel model, Path dataFile, Path calibrationFile, int calibrationCount,
+                                            int sensitivityCount, long seed) {
+        Dataset data = Dataset.forModel(read(dataFile), inputSpecs(model));
+        int own = calibrationFile == null ? calibrationCount : 0;
+        if (data.sampleCount() < own + sensitivityCount + 1) {
+            throw new InvalidInputException(Problem.UNUSABLE, dataFile.getFileName() + " has " + data.sampleCount()
+                    + " samples; a search needs " + (own + sensitivityCount + 1) + " (" + (own > 0 ? own + " calibration, " : "")
+                    + sensitivityCount + " sensitivity and at least 1 validation)");
+        }
+        DatasetSplits splits = DatasetSplits.of(data.sampleCount(), seed, SplitSizes.restForValidation(own, sensitivityCount, 0));
+        SampleSet calibration;
+        if (calibrationFile != null) {
+            Dataset calib = Dataset.forModel(read(calibrationFile), inputSpecs(model));
+            int n = Math.min(calibrationCount, calib.sampleCount());
+            calibration = sampleSet(calib, DatasetSplits.of(calib.sampleCount(), seed, new SplitSizes(n, 0, 0, 0)).calibration());
+        } else {
+            calibration = sampleSet(data, splits.calibration());
+        }
+        return new SearchSplit(calibration, sampleSet(data, splits.sensitivity()), sampleSet(data, splits.validation()));
+    }
+
+    /** The three sample sets of a search. */
+    public record SearchSplit(SampleSet calibration, SampleSet sensitivity, SampleSet validation) {
+    }
+
     /** The model's inputs as the dataset checks them. */
     public static List<InputSpec> inputSpecs(OnnxModel model) {
         return model.realInputs().stream().map(EvaluationSamples::spec).toList();

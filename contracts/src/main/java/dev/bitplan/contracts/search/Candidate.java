@@ -1,0 +1,25 @@
+package dev.bitplan.contracts.search;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bitplan.contracts.plan.QuantPlan;
+
+/**
+ * One evaluated plan.
+ *
+ * @param id                   stable within a report: {@code fp32}, {@code int8}, {@code int4}, {@code plan-1}, ...
+ * @param kind                 {@code solver}, {@code baseline-fp32}, {@code baseline-int8} or {@code baseline-int4}
+ * @param metric               the simulated metric on the validation samples
+ * @param deployedMetric       the exported model's metric, run as deployed (null when not exported)
+ * @param sizeBytes            modelled size
+ * @param exportedBytes        size of the exported file (null when not exported)
+ * @param latencyMs            measured batch-1 latency of the deployed model (null when not measured)
+ * @param estimatedLatencyMs   the latency table's additive estimate
+ * @param objective            the solver's objective (summed sensitivity plus interactions)
+ * @param onFront              on the Pareto front over (metric up, size down, latency down)
+ * @param withinBudgets        meets every budget and floor of the search
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Candidate(String id, String kind, QuantPlan plan, double metric, Double deployedMetric, long sizeBytes,
+                        Long exportedBytes, Double latencyMs, double estimatedLatencyMs, long bops, double objective,
+                        boolean onFront, boolean withinBudgets) {
+}

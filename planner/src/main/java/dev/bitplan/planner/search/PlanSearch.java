@@ -1,0 +1,171 @@
+package dev.bitplan.planner.search;
+
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.plan.Metric;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.LayerReport;
+import dev.bitplan.contracts.search.LayerSensitivity;
+import dev.bitplan.contracts.search.PairSensitivity;
+import dev.bitplan.contracts.search.SearchReport;
+import dev.bitplan.engine.cost.CostModel;
+import dev.bitplan.engine.eval.EvaluationSamples;
+import dev.bitplan.engine.eval.EvaluationSamples.SearchSplit;
+import dev.bitplan.engine.eval.PlanEvaluator;
+import dev.bitplan.engine.eval.PreparedModel;
+import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.engine.eval.Quantizer;
+import dev.bitplan.engine.export.ExportedModel;
+import dev.bitplan.engine.latency.LatencyTable;
+import dev.bitplan.engine.latency.LatencyTableBuilder;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.onnx.ModelLoader;
+import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.engine.sensitivity.LayerOptions;
+import dev.bitplan.engine.sensitivity.SensitivityAnalyzer;
+import dev.bitplan.planner.Budgets;
+import dev.bitplan.planner.PlanLayer;
+import dev.bitplan.planner.PlanProblem;
+import dev.bitplan.planner.PlanSolution;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole search in one process: calibrate, measure sensitivity and the latency table, solve for a
+ * sweep of size budgets, evaluate every distinct plan and the baselines on the validation samples, export
+ * each as deployed, and pick the recommendation. Stages report progress; the result is a {@link SearchReport}.
+ */
+public final class PlanSearch {
+
+    private final SearchRequest request;
+    private final RuntimeOptions runtime;
+    private final ProgressListener progress;
+    private final Map<String, Long> stageMillis = new LinkedHashMap<>();
+    private final Map<String, ExportedModel> exports = new LinkedHashMap<>();
+
+    public PlanSearch(SearchRequest request, RuntimeOptions runtime, ProgressListener progress) {
+        this.request = request;
+        this.runtime = runtime;
+        this.progress = progress;
+    }
+
+    /** The deployable model of a candidate of the last run, by candidate id. */
+    public ExportedModel exported(String candidateId) {
+        return exports.get(candidateId);
+    }
+
+    public SearchReport run() {
+        OnnxModel loaded = ModelLoader.load(request.model());
+        PreparedModel model = PreparedModel.of(loaded).requireLayers();
+        SearchSplit split = EvaluationSamples.loadForSearch(loaded, request.data(), request.calibrationData(),
+                request.calibrationSamples(), request.sensitivitySamples(), request.seed());
+        Metric metric = request.metric() != null ? request.metric()
+                : split.validation().labels() != null ? Metric.ACCURACY : Metric.AGREEMENT;
+
+        Quantizer quantizer = new Quantizer(model, split.calibration(), request.quantization(), runtime, progress);
+        long t = System.nanoTime();
+        quantizer.calibrate();
+        stageMillis.put("calibration", since(t));
+
+        t = System.nanoTime();
+        PlanEvaluator sensitivityEval = new PlanEvaluator(quantizer, split.sensitivity(), metric)
+                .onSamples(split.sensitivity(), ProgressListener.NONE);
+        SensitivityAnalyzer analyzer = new SensitivityAnalyzer(sensitivityEval, request.space(), progress);
+        List<LayerSensitivity> sensitivity = analyzer.layers(Map.of(), s -> { });
+        List<PairSensitivity> pairs = analyzer.pairs(sensitivity);
+        stageMillis.put("sensitivity", since(t));
+
+        t = System.nanoTime();
+        PlanEvaluator validation = new PlanEvaluator(quantizer, split.validation(), metric);
+        double fp32Latency = validation.latencyMillis(model.foldedBytes(), request.latencyRuns());
+        LatencyTable latency = latencyTable(quantizer, split, fp32Latency);
+        stageMillis.put("latency", since(t));
+
+        t = System.nanoTime();
+        CostModel cost = quantizer.cost();
+        List<PlanLayer> planLayers = ProblemBuilder.layers(model.layers(), sensitivity, cost, latency,
+                request.quantization().activationMode());
+        Long sizeLimit = request.budgets().sizeLimit(cost.fp32Bytes());
+        Budgets budgets = ProblemBuilder.layerBudgets(sizeLimit, request.budgets().maxLatencyMs(), request.budgets().maxBops(),
+                cost, latency);
+        PlanProblem problem = ProblemBuilder.problem(planLayers, ProblemBuilder.pairs(pairs), budgets);
+        List<PlanSolution> solutions = new BudgetSweep(request.candidates(), request.seed()).solve(problem, cost.remainderBytes());
+        stageMillis.put("solve", since(t));
+
+        t = System.nanoTime();
+        CandidateScorer scorer = new CandidateScorer(validation, latency, request, progress);
+        List<Candidate> candidates = scorer.score(baselinesAndSolutions(model, sensitivity, solutions), exports);
+        stageMillis.put("evaluation", since(t));
+
+        double fp32Metric = validation.fp32Metric();
+        Recommendation rec = Recommendation.pick(candidates, request.budgets(), fp32Metric, cost.fp32Bytes());
+        SearchReport.Inputs inputs = new SearchReport.Inputs(request.model().getFileName().toString(), Digests.sha256(request.model()),
+                request.data().getFileName().toString(), Digests.sha256(request.data()), split.calibration().size(),
+                split.sensitivity().size(), split.validation().size());
+        return new SearchReport(SearchReport.SCHEMA_VERSION, metric.id(), inputs,
+                new SearchReport.Settings(request.quantization(), request.space(), request.candidates(), request.seed()),
+                new SearchReport.Fp32(fp32Metric, cost.fp32Bytes(), fp32Latency, cost.bops(QuantPlan.of(Map.of()),
+                        request.quantization().activationMode())),
+                request.budgets(), layerReports(model, sensitivity, cost, latency), pairs, rec.candidates(), rec.recommended(),
+                rec.reason(), notes(latency), stageMillis);
+    }
+
+    private LatencyTable latencyTable(Quantizer quantizer, SearchSplit split, double fp32Latency) {
+        Map<String, List<LayerChoice>> options = new LinkedHashMap<>();
+        for (Layer l : quantizer.model().layers()) {
+            List<LayerChoice> choices = new ArrayList<>(LayerOptions.of(l, request.space()));
+            if (!choices.contains(LayerChoice.FLOAT)) {
+                choices.add(LayerChoice.FLOAT); // the FP32 baseline needs it
+            }
+            options.put(l.name(), choices);
+        }
+        return new LatencyTableBuilder(quantizer.model(), split.validation().inputs(), request.quantization(),
+                quantizer.activations()).runtime(runtime).progress(progress).fp32Millis(fp32Latency).build(options);
+    }
+
+    /** Baselines first (FP32, all 8-bit, all lowest bits), then the solver's plans, as full per-layer plans. */
+    private List<CandidateScorer.Proposal> baselinesAndSolutions(PreparedModel model, List<LayerSensitivity> sensitivity,
+                                                                 List<PlanSolution> solutions) {
+        int act = request.space().activationBits().get(0);
+        int low = request.space().weightBits().stream().min(Integer::compare).orElseThrow();
+        List<CandidateScorer.Proposal> out = new ArrayList<>();
+        out.add(new CandidateScorer.Proposal("fp32", "baseline-fp32", QuantPlan.of(Map.of()), 0));
+        out.add(new CandidateScorer.Proposal("int8", "baseline-int8", QuantPlan.uniform(8, act), Double.NaN));
+        if (low < 8) {
+            out.add(new CandidateScorer.Proposal("int4", "baseline-int4", QuantPlan.uniform(low, act), Double.NaN));
+        }
+        int n = 0;
+        for (PlanSolution s : solutions) {
+            QuantPlan plan = QuantPlan.of(ProblemBuilder.choices(s.choice(), sensitivity));
+            out.add(new CandidateScorer.Proposal("plan-" + (++n), "solver", plan, s.cost()));
+        }
+        return CandidateScorer.dedupe(out, model.layers());
+    }
+
+    private List<LayerReport> layerReports(PreparedModel model, List<LayerSensitivity> sensitivity, CostModel cost,
+                                           LatencyTable latency) {
+        List<LayerReport> out = new ArrayList<>();
+        for (int i = 0; i < model.layers().size(); i++) {
+            Layer l = model.layers().get(i);
+            List<LayerReport.OptionReport> options = sensitivity.get(i).options().stream()
+                    .map(o -> new LayerReport.OptionReport(o.label(), cost.layerBytes(l, o.choice()), latency.millis(l, o.choice()),
+                            cost.layerBops(l, o.choice(), request.quantization().activationMode()), o))
+                    .toList();
+            out.add(new LayerReport(l.name(), l.kind().name(), l.pattern(), l.params(), cost.macs(l), options));
+        }
+        return out;
+    }
+
+    private static List<String> notes(LatencyTable latency) {
+        return List.of(String.format(java.util.Locale.ROOT,
+                "latency estimates = %.3f ms of non-layer ops (measured FP32 minus its layers) + the layers' table entries",
+                latency.overheadMillis()));
+    }
+
+    private static long since(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+}

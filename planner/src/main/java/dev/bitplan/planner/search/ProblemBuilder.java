@@ -1,0 +1,70 @@
+package dev.bitplan.planner.search;
+
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.search.LayerSensitivity;
+import dev.bitplan.contracts.search.OptionSensitivity;
+import dev.bitplan.contracts.search.PairSensitivity;
+import dev.bitplan.engine.cost.CostModel;
+import dev.bitplan.engine.latency.LatencyTable;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.planner.Budgets;
+import dev.bitplan.planner.PairInteraction;
+import dev.bitplan.planner.PlanLayer;
+import dev.bitplan.planner.PlanOption;
+import dev.bitplan.planner.PlanProblem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns measurements into the solver's problem: each layer's options with their size (cost model),
+ * latency (latency table), BOPs and cost (the output divergence of that option with the rest float),
+ * and the pair interactions. Budgets are for the whole model, so the part no plan changes (the size
+ * remainder, the latency of non-layer ops) is taken off them first.
+ */
+final class ProblemBuilder {
+
+    private ProblemBuilder() {
+    }
+
+    static List<PlanLayer> layers(List<Layer> layers, List<LayerSensitivity> sensitivity, CostModel cost, LatencyTable latency,
+                                  ActivationMode mode) {
+        List<PlanLayer> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            List<PlanOption> options = new ArrayList<>();
+            for (OptionSensitivity s : sensitivity.get(i).options()) {
+                LayerChoice c = s.choice();
+                options.add(new PlanOption(s.label(), cost.layerBytes(layer, c), latency.millis(layer, c),
+                        cost.layerBops(layer, c, mode), s.divergence()));
+            }
+            out.add(new PlanLayer(layer.name(), options));
+        }
+        return out;
+    }
+
+    static List<PairInteraction> pairs(List<PairSensitivity> pairs) {
+        return pairs.stream().map(p -> new PairInteraction(p.layerA(), p.optionA(), p.layerB(), p.optionB(), p.interaction()))
+                .toList();
+    }
+
+    /** Whole-model budgets minus the fixed parts, as the solver sees them. */
+    static Budgets layerBudgets(Long maxSizeBytes, Double maxLatencyMs, Long maxBops, CostModel cost, LatencyTable latency) {
+        return new Budgets(maxSizeBytes == null ? null : maxSizeBytes - cost.remainderBytes(),
+                maxLatencyMs == null ? null : maxLatencyMs - latency.overheadMillis(), maxBops);
+    }
+
+    static PlanProblem problem(List<PlanLayer> layers, List<PairInteraction> pairs, Budgets budgets) {
+        return new PlanProblem(layers, pairs, List.of(), budgets);
+    }
+
+    /** Per-layer choice map of a solution as a plan keyed by layer name. */
+    static Map<String, LayerChoice> choices(Map<String, String> labels, List<LayerSensitivity> sensitivity) {
+        Map<String, LayerChoice> out = new java.util.LinkedHashMap<>();
+        for (LayerSensitivity s : sensitivity) {
+            out.put(s.layer(), s.option(labels.get(s.layer())).choice());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.bitplan.planner.search;
+
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.SearchBudgets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Picks the recommended candidate: the best metric among those within every budget and floor (ties go to
+ * the smaller). When none qualifies there is no recommendation, and the reason names the closest one.
+ * Latency is judged on the table's estimate, the figure the solver planned with; the measured latency
+ * is reported beside it.
+ */
+record Recommendation(List<Candidate> candidates, String recommended, String reason) {
+
+    static Recommendation pick(List<Candidate> candidates, SearchBudgets budgets, double fp32Metric, long fp32Bytes) {
+        Long size = budgets.sizeLimit(fp32Bytes);
+        Double floor = budgets.metricFloor(fp32Metric);
+        List<Candidate> marked = new ArrayList<>();
+        for (Candidate c : candidates) {
+            boolean ok = violation(c, size, budgets, floor) == 0;
+            marked.add(new Candidate(c.id(), c.kind(), c.plan(), c.metric(), c.deployedMetric(), c.sizeBytes(), c.exportedBytes(),
+                    c.latencyMs(), c.estimatedLatencyMs(), c.bops(), c.objective(), c.onFront(), ok));
+        }
+        Candidate best = marked.stream().filter(Candidate::withinBudgets)
+                .max(Comparator.comparingDouble(Candidate::metric).thenComparing(Comparator.comparingLong(Candidate::sizeBytes).reversed()))
+                .orElse(null);
+        if (best != null) {
+            return new Recommendation(marked, best.id(), String.format(Locale.ROOT,
+                    "%s: the best %s (%.4f) of the %d candidates within all budgets", best.id(), "metric", best.metric(),
+                    marked.stream().filter(Candidate::withinBudgets).count()));
+        }
+        Candidate closest = marked.stream().min(Comparator.comparingDouble(c -> violation(c, size, budgets, floor))).orElseThrow();
+        return new Recommendation(marked, null, String.format(Locale.ROOT,
+                "no candidate meets every budget; closest: %s (%s)", closest.id(), describe(closest, size, budgets, floor)));
+    }
+
+    /** Summed relative excess over each budget; 0 when all hold. */
+    static double violation(Candidate c, Long size, SearchBudgets b, Double floor) {
+        double v = 0;
+        if (size != null && c.sizeBytes() > size) {
+            v += (double) (c.sizeBytes() - size) / size;
+        }
+        if (b.maxLatencyMs() != null && c.estimatedLatencyMs() > b.maxLatencyMs()) {
+            v += (c.estimatedLatencyMs() - b.maxLatencyMs()) / b.maxLatencyMs();
+        }
+        if (b.maxBops() != null && c.bops() > b.maxBops()) {
+            v += (double) (c.bops() - b.maxBops()) / b.maxBops();
+        }
+        if (floor != null && c.metric() < floor) {
+            v += (floor - c.metric()) / Math.max(Math.abs(floor), 1e-9);
+        }
+        return v;
+    }
+
+    private static String describe(Candidate c, Long size, SearchBudgets b, Double floor) {
+        List<String> misses = new ArrayList<>();
+        if (size != null && c.sizeBytes() > size) {
+            misses.add(String.format(Locale.ROOT, "size %,d > %,d bytes", c.sizeBytes(), size));
+        }
+        if (b.maxLatencyMs() != null && c.estimatedLatencyMs() > b.maxLatencyMs()) {
+            misses.add(String.format(Locale.ROOT, "latency %.3f > %.3f ms", c.estimatedLatencyMs(), b.maxLatencyMs()));
+        }
+        if (b.maxBops() != null && c.bops() > b.maxBops()) {
+            misses.add(String.format(Locale.ROOT, "BOPs %,d > %,d", c.bops(), b.maxBops()));
+        }
+        if (floor != null && c.metric() < floor) {
+            misses.add(String.format(Locale.ROOT, "metric %.4f < %.4f", c.metric(), floor));
+        }
+        return String.join(", ", misses);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.bitplan.planner.search;
+
+import dev.bitplan.contracts.plan.Metric;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.search.SearchBudgets;
+import dev.bitplan.contracts.search.SearchSpace;
+import java.nio.file.Path;
+
+/**
+ * Everything one search needs.
+ *
+ * @param calibrationData     a separate calibration file, or null to draw calibration samples from {@code data}
+ * @param metric              null: accuracy when the data has labels, else agreement
+ * @param candidates          how many budgets the Pareto sweep solves for
+ * @param sensitivitySamples  samples drawn (by seed) for sensitivity; the rest of {@code data} validates
+ */
+public record SearchRequest(Path model, Path data, Path calibrationData, int calibrationSamples, int sensitivitySamples,
+                            Metric metric, QuantizationOptions quantization, SearchSpace space, SearchBudgets budgets,
+                            int candidates, long seed, int latencyRuns) {
+
+    public SearchRequest {
+        if (candidates < 1) {
+            throw new IllegalArgumentException("candidates must be >= 1, got " + candidates);
+        }
+        if (calibrationSamples < 1 || sensitivitySamples < 1) {
+            throw new IllegalArgumentException("calibration and sensitivity need at least one sample each");
+        }
+    }
+}
