@@ -66,6 +66,12 @@ public final class PlanSearch {
                 : split.validation().labels() != null ? Metric.ACCURACY : Metric.AGREEMENT;
 
         Quantizer quantizer = new Quantizer(model, split.calibration(), request.quantization(), runtime, progress);
+        CostModel cost = quantizer.cost();
+        Long sizeLimit = request.budgets().sizeLimit(cost.fp32Bytes());
+        // refuse an impossible size or BOPs budget before the measuring stages, not after them
+        BudgetSweep.checkFeasible(new PlanProblem(ProblemBuilder.sizesOnly(model.layers(), request.space(), cost,
+                        request.quantization().activationMode()),
+                ProblemBuilder.layerBudgets(sizeLimit, null, request.budgets().maxBops(), cost, null)), cost.remainderBytes(), 0);
         long t = System.nanoTime();
         quantizer.calibrate();
         stageMillis.put("calibration", since(t));
@@ -85,14 +91,13 @@ public final class PlanSearch {
         stageMillis.put("latency", since(t));
 
         t = System.nanoTime();
-        CostModel cost = quantizer.cost();
         List<PlanLayer> planLayers = ProblemBuilder.layers(model.layers(), sensitivity, cost, latency,
                 request.quantization().activationMode());
-        Long sizeLimit = request.budgets().sizeLimit(cost.fp32Bytes());
         Budgets budgets = ProblemBuilder.layerBudgets(sizeLimit, request.budgets().maxLatencyMs(), request.budgets().maxBops(),
                 cost, latency);
         PlanProblem problem = ProblemBuilder.problem(planLayers, ProblemBuilder.pairs(pairs), budgets);
-        List<PlanSolution> solutions = new BudgetSweep(request.candidates(), request.seed()).solve(problem, cost.remainderBytes());
+        List<PlanSolution> solutions = new BudgetSweep(request.candidates(), request.seed())
+                .solve(problem, cost.remainderBytes(), latency.overheadMillis());
         stageMillis.put("solve", since(t));
 
         t = System.nanoTime();

@@ -44,6 +44,20 @@ final class ProblemBuilder {
         return out;
     }
 
+    /** The options with size and BOPs only (no measurement yet): enough to refuse an impossible size budget early. */
+    static List<PlanLayer> sizesOnly(List<Layer> layers, dev.bitplan.contracts.search.SearchSpace space, CostModel cost,
+                                     ActivationMode mode) {
+        List<PlanLayer> out = new ArrayList<>();
+        for (Layer layer : layers) {
+            List<PlanOption> options = new ArrayList<>();
+            for (LayerChoice c : dev.bitplan.engine.sensitivity.LayerOptions.of(layer, space)) {
+                options.add(new PlanOption(c.label(), cost.layerBytes(layer, c), 0, cost.layerBops(layer, c, mode), 0));
+            }
+            out.add(new PlanLayer(layer.name(), options));
+        }
+        return out;
+    }
+
     static List<PairInteraction> pairs(List<PairSensitivity> pairs) {
         return pairs.stream().map(p -> new PairInteraction(p.layerA(), p.optionA(), p.layerB(), p.optionB(), p.interaction()))
                 .toList();
@@ -52,7 +66,7 @@ final class ProblemBuilder {
     /** Whole-model budgets minus the fixed parts, as the solver sees them. */
     static Budgets layerBudgets(Long maxSizeBytes, Double maxLatencyMs, Long maxBops, CostModel cost, LatencyTable latency) {
         return new Budgets(maxSizeBytes == null ? null : maxSizeBytes - cost.remainderBytes(),
-                maxLatencyMs == null ? null : maxLatencyMs - latency.overheadMillis(), maxBops);
+                maxLatencyMs == null || latency == null ? null : maxLatencyMs - latency.overheadMillis(), maxBops);
     }
 
     static PlanProblem problem(List<PlanLayer> layers, List<PairInteraction> pairs, Budgets budgets) {

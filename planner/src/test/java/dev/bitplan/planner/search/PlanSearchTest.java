@@ -1,0 +1,110 @@
+package dev.bitplan.planner.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitplan.contracts.json.Json;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.SearchBudgets;
+import dev.bitplan.contracts.search.SearchReport;
+import dev.bitplan.contracts.search.SearchSpace;
+import dev.bitplan.engine.InvalidInputException;
+import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole search on the MNIST ResNet-8 with small sample counts, so it runs in seconds. */
+class PlanSearchTest {
+
+    private static final Path FIXTURES = Path.of(System.getProperty("bitplan.fixtures", "../../shared/fixtures"));
+    private static SearchReport halfBudget;
+
+    private static SearchRequest request(SearchBudgets budgets, long seed) {
+        return new SearchRequest(FIXTURES.resolve("mnist/resnet8_bn.onnx"), FIXTURES.resolve("mnist/mnist_test.npz"),
+                FIXTURES.resolve("mnist/mnist_calib.npz"), 128, 128, null, QuantizationOptions.defaults(),
+                new SearchSpace(List.of(4, 8), List.of(8), false, false), budgets, 4, seed, 10);
+    }
+
+    private static SearchReport run(SearchBudgets budgets, long seed) {
+        return new PlanSearch(request(budgets, seed), RuntimeOptions.defaults(), ProgressListener.NONE).run();
+    }
+
+    @BeforeAll
+    static void searchOnce() {
+        halfBudget = run(new SearchBudgets(null, 0.2, null, null, null, null), 11);
+    }
+
+    @Test
+    void reportHasTheFieldsScriptsRelyOn() throws Exception {
+        JsonNode j = Json.mapper().readTree(Json.write(halfBudget));
+        assertEquals(1, j.get("schemaVersion").asInt());
+        assertEquals("accuracy", j.get("metricName").asText());
+        assertEquals(0.9885, j.at("/fp32/metric").asDouble(), 0.02);
+        assertTrue(j.at("/fp32/sizeBytes").asLong() > 300_000);
+        assertEquals(0.2, j.at("/budgets/maxSizeRatio").asDouble());
+        Set<String> kinds = halfBudget.candidates().stream().map(Candidate::kind).collect(Collectors.toSet());
+        assertEquals(Set.of("baseline-fp32", "baseline-int8", "baseline-int4", "solver"), kinds);
+        for (JsonNode c : j.get("candidates")) {
+            for (String field : List.of("id", "kind", "metric", "sizeBytes", "latencyMs", "onFront", "plan")) {
+                assertTrue(c.has(field), "candidate lacks " + field + ": " + c);
+            }
+        }
+        assertEquals(10, j.get("layers").size());
+        assertTrue(j.at("/layers/0/options/0/sensitivity/divergence").isNumber());
+        assertTrue(j.get("stageMillis").has("sensitivity"));
+        assertTrue(j.has("recommended"));
+    }
+
+    @Test
+    void recommendationMeetsTheBudgetAndIsTheBestThatDoes() {
+        long limit = (long) Math.floor(0.2 * halfBudget.fp32().sizeBytes());
+        String id = halfBudget.recommended();
+        assertNotNull(id, halfBudget.recommendation());
+        Candidate rec = halfBudget.candidates().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+        assertTrue(rec.sizeBytes() <= limit, rec.sizeBytes() + " > " + limit);
+        for (Candidate c : halfBudget.candidates()) {
+            assertEquals(c.sizeBytes() <= limit, c.withinBudgets(), c.id());
+            if (c.withinBudgets()) {
+                assertTrue(c.metric() <= rec.metric(), c.id() + " beats the recommendation");
+            }
+        }
+        assertTrue(halfBudget.candidates().stream().anyMatch(c -> !c.withinBudgets()), "int8 and fp32 miss a 0.2 budget");
+        assertTrue(halfBudget.candidates().stream().anyMatch(Candidate::onFront));
+        for (Candidate c : halfBudget.candidates()) {
+            assertEquals(c.metric(), c.deployedMetric(), 0.005, "deployed " + c.id() + " agrees with simulation");
+        }
+    }
+
+    @Test
+    void sameSeedSamePlans() {
+        SearchReport again = run(new SearchBudgets(null, 0.2, null, null, null, null), 11);
+        assertEquals(halfBudget.candidates().stream().map(Candidate::plan).toList(),
+                again.candidates().stream().map(Candidate::plan).toList());
+    }
+
+    @Test
+    void infeasibleBudgetNamesTheSmallestSize() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> run(new SearchBudgets(10_000L, null, null, null, null, null), 1));
+        assertEquals(InvalidInputException.Problem.UNUSABLE, e.problem());
+        assertTrue(e.getMessage().contains("smallest possible plan"), e.getMessage());
+    }
+
+    @Test
+    void noCandidateQualifiesSaysSoAndNamesTheClosest() {
+        SearchReport r = run(new SearchBudgets(null, 0.2, null, null, 0.9999, null), 11);
+        assertNull(r.recommended());
+        assertTrue(r.recommendation().startsWith("no candidate meets every budget; closest:"), r.recommendation());
+        assertTrue(r.candidates().size() >= 4, "the whole front is kept");
+    }
+}
