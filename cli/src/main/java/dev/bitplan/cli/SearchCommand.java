@@ -104,7 +104,7 @@ final class SearchCommand implements Callable<Integer> {
                 "front", "budgets");
         for (Candidate c : r.candidates()) {
             t.row(c.id() + (c.id().equals(r.recommended()) ? " *" : ""), c.kind(), String.format(Locale.ROOT, "%.4f", c.metric()),
-                    String.format(Locale.ROOT, "%.4f", c.deployedMetric()), String.format(Locale.ROOT, "%,d", c.sizeBytes()),
+                    c.deployedMetric() == null ? "" : String.format(Locale.ROOT, "%.4f", c.deployedMetric()), String.format(Locale.ROOT, "%,d", c.sizeBytes()),
                     String.format(Locale.ROOT, "%.3f", (double) c.sizeBytes() / r.fp32().sizeBytes()),
                     String.format(Locale.ROOT, "%.3f", c.latencyMs()), String.format(Locale.ROOT, "%.3f", c.estimatedLatencyMs()),
                     c.onFront() ? "yes" : "", c.withinBudgets() ? "ok" : "missed");

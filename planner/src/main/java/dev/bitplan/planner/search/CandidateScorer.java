@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class CandidateScorer {
 
-    /** A plan to evaluate, before measurement; {@code objective} is NaN for baselines the solver did not pick. */
+    /** A plan to evaluate, before measurement, with its objective (summed sensitivity plus interactions). */
     record Proposal(String id, String kind, QuantPlan plan, double objective) {
     }
 
@@ -51,6 +51,10 @@ final class CandidateScorer {
         return out;
     }
 
+    /**
+     * Every candidate gets its simulated metric, sizes, BOPs and measured latency; the ones on the Pareto
+     * front are also re-run as deployed (the export is what a user takes away, so its metric is checked).
+     */
     List<Candidate> score(List<Proposal> proposals, Map<String, ExportedModel> exports) {
         List<Layer> layers = validation.model().layers();
         var mode = request.quantization().activationMode();
@@ -61,15 +65,23 @@ final class CandidateScorer {
             double metric = fp32 ? validation.fp32Metric() : validation.evaluate(p.plan());
             ExportedModel exported = fp32 ? new ExportedModel(validation.model().foldedBytes(), List.of()) : validation.export(p.plan());
             exports.put(p.id(), exported);
-            double deployed = fp32 ? metric : validation.score(exported.bytes(), "deployed " + p.id());
             double measured = validation.latencyMillis(exported.bytes(), request.latencyRuns());
-            double objective = Double.isNaN(p.objective()) ? Double.NaN : p.objective();
-            scored.add(new Candidate(p.id(), p.kind(), p.plan(), metric, deployed, validation.cost().sizeBytes(p.plan()),
+            scored.add(new Candidate(p.id(), p.kind(), p.plan(), metric, null, validation.cost().sizeBytes(p.plan()),
                     exported.sizeBytes(), measured, latency.estimateMillis(p.plan(), layers), validation.cost().bops(p.plan(), mode),
-                    objective, false, false));
+                    p.objective(), false, false));
             progress.progress("candidates", i + 1, proposals.size());
         }
-        return markFront(scored);
+        List<Candidate> marked = markFront(scored);
+        List<Candidate> out = new ArrayList<>();
+        for (Candidate c : marked) {
+            Double deployed = null;
+            if (c.onFront()) {
+                deployed = c.kind().equals("baseline-fp32") ? c.metric() : validation.score(exports.get(c.id()).bytes(), "deployed " + c.id());
+            }
+            out.add(new Candidate(c.id(), c.kind(), c.plan(), c.metric(), deployed, c.sizeBytes(), c.exportedBytes(), c.latencyMs(),
+                    c.estimatedLatencyMs(), c.bops(), c.objective(), c.onFront(), c.withinBudgets()));
+        }
+        return out;
     }
 
     private static List<Candidate> markFront(List<Candidate> candidates) {

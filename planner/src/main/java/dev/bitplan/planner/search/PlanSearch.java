@@ -45,11 +45,34 @@ public final class PlanSearch {
     private final ProgressListener progress;
     private final Map<String, Long> stageMillis = new LinkedHashMap<>();
     private final Map<String, ExportedModel> exports = new LinkedHashMap<>();
+    private PlanProblem problem;
+    private PlanEvaluator validation;
+    private List<LayerSensitivity> sensitivity;
 
     public PlanSearch(SearchRequest request, RuntimeOptions runtime, ProgressListener progress) {
         this.request = request;
         this.runtime = runtime;
         this.progress = progress;
+    }
+
+    /** The solver's problem of the last run (layer sizes and latencies, sensitivity costs, the user's budgets). */
+    public PlanProblem problem() {
+        return problem;
+    }
+
+    /** Bytes of the model outside its layers: whole-model size = this + the problem's layer sizes. */
+    public long fixedBytes() {
+        return validation.cost().remainderBytes();
+    }
+
+    /** The simulated metric of any plan on the last run's validation samples. */
+    public double evaluate(QuantPlan plan) {
+        return validation.evaluate(plan);
+    }
+
+    /** A solver's per-layer labels as a plan. */
+    public QuantPlan plan(PlanSolution solution) {
+        return QuantPlan.of(ProblemBuilder.choices(solution.choice(), sensitivity));
     }
 
     /** The deployable model of a candidate of the last run, by candidate id. */
@@ -80,14 +103,13 @@ public final class PlanSearch {
         PlanEvaluator sensitivityEval = new PlanEvaluator(quantizer, split.sensitivity(), metric)
                 .onSamples(split.sensitivity(), ProgressListener.NONE);
         SensitivityAnalyzer analyzer = new SensitivityAnalyzer(sensitivityEval, request.space(), progress);
-        List<LayerSensitivity> sensitivity = analyzer.layers(Map.of(), s -> { });
+        sensitivity = analyzer.layers(Map.of(), s -> { });
         List<PairSensitivity> pairs = analyzer.pairs(sensitivity);
         stageMillis.put("sensitivity", since(t));
 
         t = System.nanoTime();
-        PlanEvaluator validation = new PlanEvaluator(quantizer, split.validation(), metric);
-        double fp32Latency = validation.latencyMillis(model.foldedBytes(), request.latencyRuns());
-        LatencyTable latency = latencyTable(quantizer, split, fp32Latency);
+        validation = new PlanEvaluator(quantizer, split.validation(), metric);
+        LatencyTable latency = latencyTable(quantizer, split);
         stageMillis.put("latency", since(t));
 
         t = System.nanoTime();
@@ -95,17 +117,21 @@ public final class PlanSearch {
                 request.quantization().activationMode());
         Budgets budgets = ProblemBuilder.layerBudgets(sizeLimit, request.budgets().maxLatencyMs(), request.budgets().maxBops(),
                 cost, latency);
-        PlanProblem problem = ProblemBuilder.problem(planLayers, ProblemBuilder.pairs(pairs), budgets);
+        problem = ProblemBuilder.problem(planLayers, ProblemBuilder.pairs(pairs), budgets);
         List<PlanSolution> solutions = new BudgetSweep(request.candidates(), request.seed())
                 .solve(problem, cost.remainderBytes(), latency.overheadMillis());
         stageMillis.put("solve", since(t));
 
         t = System.nanoTime();
         CandidateScorer scorer = new CandidateScorer(validation, latency, request, progress);
-        List<Candidate> candidates = scorer.score(baselinesAndSolutions(model, sensitivity, solutions), exports);
+        List<CandidateScorer.Proposal> proposals = baselinesAndSolutions(model, sensitivity, solutions).stream()
+                .map(p -> new CandidateScorer.Proposal(p.id(), p.kind(), p.plan(), ProblemBuilder.objective(p.plan(), sensitivity, pairs)))
+                .toList();
+        List<Candidate> candidates = scorer.score(proposals, exports);
         stageMillis.put("evaluation", since(t));
 
         double fp32Metric = validation.fp32Metric();
+        double fp32Latency = candidates.get(0).latencyMs(); // the FP32 baseline, measured warm like every candidate
         Recommendation rec = Recommendation.pick(candidates, request.budgets(), fp32Metric, cost.fp32Bytes());
         SearchReport.Inputs inputs = new SearchReport.Inputs(request.model().getFileName().toString(), Digests.sha256(request.model()),
                 request.data().getFileName().toString(), Digests.sha256(request.data()), split.calibration().size(),
@@ -115,10 +141,10 @@ public final class PlanSearch {
                 new SearchReport.Fp32(fp32Metric, cost.fp32Bytes(), fp32Latency, cost.bops(QuantPlan.of(Map.of()),
                         request.quantization().activationMode())),
                 request.budgets(), layerReports(model, sensitivity, cost, latency), pairs, rec.candidates(), rec.recommended(),
-                rec.reason(), notes(latency), stageMillis);
+                rec.reason(), notes(latency, rec.candidates()), stageMillis);
     }
 
-    private LatencyTable latencyTable(Quantizer quantizer, SearchSplit split, double fp32Latency) {
+    private LatencyTable latencyTable(Quantizer quantizer, SearchSplit split) {
         Map<String, List<LayerChoice>> options = new LinkedHashMap<>();
         for (Layer l : quantizer.model().layers()) {
             List<LayerChoice> choices = new ArrayList<>(LayerOptions.of(l, request.space()));
@@ -128,7 +154,7 @@ public final class PlanSearch {
             options.put(l.name(), choices);
         }
         return new LatencyTableBuilder(quantizer.model(), split.validation().inputs(), request.quantization(),
-                quantizer.activations()).runtime(runtime).progress(progress).fp32Millis(fp32Latency).build(options);
+                quantizer.activations()).runtime(runtime).runs(request.latencyRuns()).progress(progress).build(options);
     }
 
     /** Baselines first (FP32, all 8-bit, all lowest bits), then the solver's plans, as full per-layer plans. */
@@ -138,9 +164,9 @@ public final class PlanSearch {
         int low = request.space().weightBits().stream().min(Integer::compare).orElseThrow();
         List<CandidateScorer.Proposal> out = new ArrayList<>();
         out.add(new CandidateScorer.Proposal("fp32", "baseline-fp32", QuantPlan.of(Map.of()), 0));
-        out.add(new CandidateScorer.Proposal("int8", "baseline-int8", QuantPlan.uniform(8, act), Double.NaN));
+        out.add(new CandidateScorer.Proposal("int8", "baseline-int8", QuantPlan.uniform(8, act), 0));
         if (low < 8) {
-            out.add(new CandidateScorer.Proposal("int4", "baseline-int4", QuantPlan.uniform(low, act), Double.NaN));
+            out.add(new CandidateScorer.Proposal("int4", "baseline-int4", QuantPlan.uniform(low, act), 0));
         }
         int n = 0;
         for (PlanSolution s : solutions) {
@@ -164,10 +190,15 @@ public final class PlanSearch {
         return out;
     }
 
-    private static List<String> notes(LatencyTable latency) {
+    private static List<String> notes(LatencyTable latency, List<Candidate> candidates) {
+        double[] errors = candidates.stream().filter(c -> c.latencyMs() != null && c.latencyMs() > 0)
+                .mapToDouble(c -> (c.estimatedLatencyMs() - c.latencyMs()) / c.latencyMs()).sorted().toArray();
+        double median = errors.length == 0 ? Double.NaN : errors[errors.length / 2];
         return List.of(String.format(java.util.Locale.ROOT,
-                "latency estimates = %.3f ms of non-layer ops (measured FP32 minus its layers) + the layers' table entries",
-                latency.overheadMillis()));
+                "latency estimate = %.3f ms for non-layer ops (measured FP32 minus its layers) + the layers' table entries; "
+                        + "median error against the measured deployed latency over %d candidates: %+.0f%% (each single-layer "
+                        + "table entry pays its own input Q/DQ, which chained quantized layers share)",
+                latency.overheadMillis(), errors.length, 100 * median));
     }
 
     private static long since(long t0) {

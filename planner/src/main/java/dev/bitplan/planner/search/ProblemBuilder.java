@@ -73,6 +73,25 @@ final class ProblemBuilder {
         return new PlanProblem(layers, pairs, List.of(), budgets);
     }
 
+    /**
+     * The solver's objective for any plan: summed divergence of each layer's option plus the interactions
+     * that apply. Lets baselines be compared on the same scale as the solver's plans.
+     */
+    static double objective(dev.bitplan.contracts.plan.QuantPlan plan, List<LayerSensitivity> sensitivity,
+                            List<PairSensitivity> pairs) {
+        double sum = 0;
+        for (LayerSensitivity s : sensitivity) {
+            LayerChoice c = plan.choiceFor(s.layer());
+            sum += c.isFloat() ? 0 : s.option(c.label()).divergence();
+        }
+        for (PairSensitivity p : pairs) {
+            if (plan.choiceFor(p.layerA()).label().equals(p.optionA()) && plan.choiceFor(p.layerB()).label().equals(p.optionB())) {
+                sum += p.interaction();
+            }
+        }
+        return sum;
+    }
+
     /** Per-layer choice map of a solution as a plan keyed by layer name. */
     static Map<String, LayerChoice> choices(Map<String, String> labels, List<LayerSensitivity> sensitivity) {
         Map<String, LayerChoice> out = new java.util.LinkedHashMap<>();
