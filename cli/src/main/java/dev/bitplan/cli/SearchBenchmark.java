@@ -66,7 +66,7 @@ final class SearchBenchmark implements Callable<Integer> {
             long budget = int4 + Math.round(f * (int8 - int4));
             PlanProblem atBudget = problem.withBudgets(problem.budgets().withMaxSizeBytes(budget - search.fixedBytes()));
             double greedy = search.evaluate(search.plan(new GreedySolver().solve(atBudget)));
-            PlanSolver solver = new OptaPlanSolver(SolverSettings.defaults().withRandomSeed(engine.seed));
+            PlanSolver solver = new OptaPlanSolver(SolverSettings.reproducible(engine.seed));
             PlanSolution s = solver.solve(atBudget);
             QuantPlan plan = search.plan(s);
             double solved = search.evaluate(plan);

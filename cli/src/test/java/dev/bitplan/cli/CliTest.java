@@ -102,4 +102,21 @@ class CliTest {
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("weightBits must be 4 or 8"), r.err());
     }
+
+    @Test
+    void searchWritesTheReportAndTheRecommendedModel(@TempDir Path tmp) throws Exception {
+        Run r = run("search", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--calibration-samples", "64",
+                "--sensitivity-samples", "64", "--candidates", "3", "--fused-only", "--latency-runs", "5",
+                "--max-size-ratio", "0.2", "--out", tmp.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode report = Json.mapper().readTree(tmp.resolve("report.json").toFile());
+        String recommended = report.get("recommended").asText();
+        assertTrue(r.out().contains(recommended + " *"), "the table marks the recommendation:\n" + r.out());
+        assertTrue(Files.size(tmp.resolve("recommended.onnx")) > 10_000);
+        assertTrue(r.err().contains("[sensitivity]") && r.err().contains("[candidates]"), "progress per stage on stderr");
+
+        r = run("search", "--model", MODEL, "--data", DATA, "--max-size-bytes", "1000", "--out", tmp.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("smallest possible plan"), r.err());
+    }
 }

@@ -27,7 +27,8 @@ final class BudgetSweep {
 
     BudgetSweep(int points, long seed) {
         this.points = points;
-        this.solver = new OptaPlanSolver(SolverSettings.defaults().withRandomSeed(seed));
+        // work-bounded, not time-bounded: the same seed gives the same plans however loaded the machine is
+        this.solver = new OptaPlanSolver(SolverSettings.reproducible(seed));
     }
 
     /**
