@@ -60,6 +60,9 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--fused-only", description = "do not search fusion modes: every layer fully fused")
     boolean fusedOnly;
 
+    @Option(names = "--tie-add-inputs", description = "layers whose outputs meet in an Add take the same option")
+    boolean tieAddInputs;
+
     @Option(names = "--candidates", defaultValue = "8", description = "size budgets in the Pareto sweep (default 8)")
     int candidates;
 
@@ -75,7 +78,7 @@ final class SearchCommand implements Callable<Integer> {
         SearchBudgets budgets = new SearchBudgets(maxSizeBytes, maxSizeRatio, maxLatencyMs, maxBops, minMetric, maxDrop);
         SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.calibrationSamples,
                 sensitivitySamples, engine.metric == null ? null : Metric.parse(engine.metric), engine.quantizationOptions(),
-                new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly), budgets, candidates, engine.seed, latencyRuns);
+                new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs), budgets, candidates, engine.seed, latencyRuns);
         PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
         SearchReport report = search.run();
         write(report, search);

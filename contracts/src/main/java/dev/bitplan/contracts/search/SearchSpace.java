@@ -9,8 +9,11 @@ import java.util.List;
  * @param activationBits  allowed activation bits, e.g. [8]
  * @param allowFloat      whether a layer may stay float
  * @param fusionChoices   whether layers may also take their non-default fusion modes (FOLD_BN, UNFUSED)
+ * @param tieAddInputs    whether layers whose outputs meet in an Add must take the same option (for runtimes that
+ *                        need one scale on both inputs of an integer Add)
  */
-public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices) {
+public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
+                          boolean tieAddInputs) {
 
     public SearchSpace {
         weightBits = weightBits == null || weightBits.isEmpty() ? List.of(4, 8) : List.copyOf(weightBits);
@@ -24,7 +27,7 @@ public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits
     }
 
     public static SearchSpace defaults() {
-        return new SearchSpace(List.of(4, 8), List.of(8), false, true);
+        return new SearchSpace(List.of(4, 8), List.of(8), false, true, false);
     }
 
     private static void check(String what, int bits) {

@@ -27,12 +27,7 @@ public final class LayerGraph {
     }
 
     public static List<Edge> edges(OnnxModel model, List<Layer> layers) {
-        Map<String, Layer> byOutput = new HashMap<>();
-        for (Layer l : layers) {
-            for (String t : List.of(l.rawOutput(), l.biasedOutput(), l.normalizedOutput(), l.groupOutput())) {
-                byOutput.put(t, l);
-            }
-        }
+        Map<String, Layer> byOutput = outputs(layers);
         List<Edge> edges = new ArrayList<>();
         for (Layer to : layers) {
             if (to.input() == null) {
@@ -43,6 +38,38 @@ public final class LayerGraph {
             }
         }
         return edges;
+    }
+
+    /** Groups of layers whose outputs are added together directly (a residual block's main and shortcut paths). */
+    public static List<List<Layer>> addGroups(OnnxModel model, List<Layer> layers) {
+        Map<String, Layer> byOutput = outputs(layers);
+        List<List<Layer>> groups = new ArrayList<>();
+        for (NodeProto n : model.nodes()) {
+            if (!n.getOpType().equals("Add") || !n.getDomain().isEmpty()) {
+                continue;
+            }
+            List<Layer> meeting = new ArrayList<>();
+            for (String in : n.getInputList()) {
+                Layer l = byOutput.get(in);
+                if (l != null && !meeting.contains(l)) {
+                    meeting.add(l);
+                }
+            }
+            if (meeting.size() > 1) {
+                groups.add(meeting);
+            }
+        }
+        return groups;
+    }
+
+    private static Map<String, Layer> outputs(List<Layer> layers) {
+        Map<String, Layer> byOutput = new HashMap<>();
+        for (Layer l : layers) {
+            for (String t : List.of(l.rawOutput(), l.biasedOutput(), l.normalizedOutput(), l.groupOutput())) {
+                byOutput.put(t, l);
+            }
+        }
+        return byOutput;
     }
 
     private static Set<Layer> producers(OnnxModel model, String tensor, Map<String, Layer> byOutput) {

@@ -117,7 +117,7 @@ public final class PlanSearch {
                 request.quantization().activationMode());
         Budgets budgets = ProblemBuilder.layerBudgets(sizeLimit, request.budgets().maxLatencyMs(), request.budgets().maxBops(),
                 cost, latency);
-        problem = ProblemBuilder.problem(planLayers, ProblemBuilder.pairs(pairs), budgets);
+        problem = ProblemBuilder.problem(planLayers, ProblemBuilder.pairs(pairs), ProblemBuilder.ties(model, request.space()), budgets);
         List<PlanSolution> solutions = new BudgetSweep(request.candidates(), request.seed())
                 .solve(problem, cost.remainderBytes(), latency.overheadMillis());
         stageMillis.put("solve", since(t));

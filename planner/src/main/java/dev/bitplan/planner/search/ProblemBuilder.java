@@ -69,8 +69,19 @@ final class ProblemBuilder {
                 maxLatencyMs == null || latency == null ? null : maxLatencyMs - latency.overheadMillis(), maxBops);
     }
 
-    static PlanProblem problem(List<PlanLayer> layers, List<PairInteraction> pairs, Budgets budgets) {
-        return new PlanProblem(layers, pairs, List.of(), budgets);
+    static PlanProblem problem(List<PlanLayer> layers, List<PairInteraction> pairs, List<dev.bitplan.planner.TieGroup> ties,
+                               Budgets budgets) {
+        return new PlanProblem(layers, pairs, ties, budgets);
+    }
+
+    /** Tie groups of the layers whose outputs meet in an Add, when the search space asks for them. */
+    static List<dev.bitplan.planner.TieGroup> ties(dev.bitplan.engine.eval.PreparedModel model,
+                                                   dev.bitplan.contracts.search.SearchSpace space) {
+        if (!space.tieAddInputs()) {
+            return List.of();
+        }
+        return dev.bitplan.engine.layers.LayerGraph.addGroups(model.folded(), model.layers()).stream()
+                .map(g -> new dev.bitplan.planner.TieGroup(g.stream().map(Layer::name).toList())).toList();
     }
 
     /**

@@ -61,7 +61,7 @@ class EnumerationTest {
                 ProgressListener.NONE);
         PlanEvaluator sensitivityEval = new PlanEvaluator(quantizer, samples(2, 256), Metric.SQNR);
         PlanEvaluator validation = new PlanEvaluator(quantizer, samples(3, 512), Metric.SQNR);
-        SearchSpace space = new SearchSpace(List.of(4, 8), List.of(8), false, false);
+        SearchSpace space = new SearchSpace(List.of(4, 8), List.of(8), false, false, false);
         SensitivityAnalyzer analyzer = new SensitivityAnalyzer(sensitivityEval, space, ProgressListener.NONE);
         List<LayerSensitivity> sensitivity = analyzer.layers(Map.of(), s -> { });
         List<PairSensitivity> pairs = analyzer.pairs(sensitivity);

@@ -32,7 +32,7 @@ class PlanSearchTest {
     private static SearchRequest request(SearchBudgets budgets, long seed) {
         return new SearchRequest(FIXTURES.resolve("mnist/resnet8_bn.onnx"), FIXTURES.resolve("mnist/mnist_test.npz"),
                 FIXTURES.resolve("mnist/mnist_calib.npz"), 128, 128, null, QuantizationOptions.defaults(),
-                new SearchSpace(List.of(4, 8), List.of(8), false, false), budgets, 4, seed, 10);
+                new SearchSpace(List.of(4, 8), List.of(8), false, false, false), budgets, 4, seed, 10);
     }
 
     private static SearchReport run(SearchBudgets budgets, long seed) {
@@ -93,6 +93,29 @@ class PlanSearchTest {
         SearchReport again = run(new SearchBudgets(null, 0.2, null, null, null, null), 11);
         assertEquals(halfBudget.candidates().stream().map(Candidate::plan).toList(),
                 again.candidates().stream().map(Candidate::plan).toList());
+    }
+
+    @Test
+    void tiedLayersShareTheirChoiceInEverySolverPlan() {
+        SearchRequest base = request(new SearchBudgets(null, 0.18, null, null, null, null), 11);
+        SearchRequest tied = new SearchRequest(base.model(), base.data(), base.calibrationData(), base.calibrationSamples(),
+                base.sensitivitySamples(), null, base.quantization(), new SearchSpace(List.of(4, 8), List.of(8), false, false, true),
+                base.budgets(), base.candidates(), base.seed(), base.latencyRuns());
+        SearchReport r = new PlanSearch(tied, RuntimeOptions.defaults(), ProgressListener.NONE).run();
+        // the Adds of layer2 and layer3 join their conv2 with the 1x1 shortcut conv
+        List<List<String>> groups = List.of(List.of("/layer2/conv2/Conv", "/layer2/down/down.0/Conv"),
+                List.of("/layer3/conv2/Conv", "/layer3/down/down.0/Conv"));
+        long solverPlans = 0;
+        for (Candidate c : r.candidates()) {
+            if (!c.kind().equals("solver")) {
+                continue;
+            }
+            solverPlans++;
+            for (List<String> g : groups) {
+                assertEquals(c.plan().choiceFor(g.get(0)), c.plan().choiceFor(g.get(1)), c.id() + " ties " + g);
+            }
+        }
+        assertTrue(solverPlans >= 2, "the sweep found several tied plans");
     }
 
     @Test
