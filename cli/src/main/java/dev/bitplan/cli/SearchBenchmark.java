@@ -43,7 +43,7 @@ final class SearchBenchmark implements Callable<Integer> {
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
         SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.calibrationSamples, 256,
-                null, engine.quantizationOptions(), SearchSpace.defaults(), SearchBudgets.none(), 8, engine.seed, 30);
+                null, engine.quantizationOptions(), SearchSpace.defaults(), SearchBudgets.none(), 8, engine.seed, 30, 0);
         long t0 = System.nanoTime();
         PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
         SearchReport report = search.run();

@@ -72,13 +72,16 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--latency-runs", defaultValue = "30", description = "timed batch-1 runs per latency figure")
     int latencyRuns;
 
+    @Option(names = "--latency-batch", defaultValue = "0", description = "also measure the latency table at this batch size")
+    int latencyBatch;
+
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
         SearchBudgets budgets = new SearchBudgets(maxSizeBytes, maxSizeRatio, maxLatencyMs, maxBops, minMetric, maxDrop);
         SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.calibrationSamples,
                 sensitivitySamples, engine.metric == null ? null : Metric.parse(engine.metric), engine.quantizationOptions(),
-                new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs), budgets, candidates, engine.seed, latencyRuns);
+                new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs), budgets, candidates, engine.seed, latencyRuns, latencyBatch);
         PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
         SearchReport report = search.run();
         write(report, search);

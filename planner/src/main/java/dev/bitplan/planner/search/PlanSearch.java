@@ -109,7 +109,8 @@ public final class PlanSearch {
 
         t = System.nanoTime();
         validation = new PlanEvaluator(quantizer, split.validation(), metric);
-        LatencyTable latency = latencyTable(quantizer, split);
+        LatencyTable latency = latencyTable(quantizer, split, 1);
+        LatencyTable atBatch = request.latencyBatch() > 1 ? latencyTable(quantizer, split, request.latencyBatch()) : null;
         stageMillis.put("latency", since(t));
 
         t = System.nanoTime();
@@ -140,11 +141,11 @@ public final class PlanSearch {
                 new SearchReport.Settings(request.quantization(), request.space(), request.candidates(), request.seed()),
                 new SearchReport.Fp32(fp32Metric, cost.fp32Bytes(), fp32Latency, cost.bops(QuantPlan.of(Map.of()),
                         request.quantization().activationMode())),
-                request.budgets(), layerReports(model, sensitivity, cost, latency), pairs, rec.candidates(), rec.recommended(),
+                request.budgets(), layerReports(model, sensitivity, cost, latency, atBatch), pairs, rec.candidates(), rec.recommended(),
                 rec.reason(), notes(latency, rec.candidates()), stageMillis);
     }
 
-    private LatencyTable latencyTable(Quantizer quantizer, SearchSplit split) {
+    private LatencyTable latencyTable(Quantizer quantizer, SearchSplit split, int batch) {
         Map<String, List<LayerChoice>> options = new LinkedHashMap<>();
         for (Layer l : quantizer.model().layers()) {
             List<LayerChoice> choices = new ArrayList<>(LayerOptions.of(l, request.space()));
@@ -154,7 +155,7 @@ public final class PlanSearch {
             options.put(l.name(), choices);
         }
         return new LatencyTableBuilder(quantizer.model(), split.validation().inputs(), request.quantization(),
-                quantizer.activations()).runtime(runtime).runs(request.latencyRuns()).progress(progress).build(options);
+                quantizer.activations()).runtime(runtime).runs(request.latencyRuns()).batch(batch).progress(progress).build(options);
     }
 
     /** Baselines first (FP32, all 8-bit, all lowest bits), then the solver's plans, as full per-layer plans. */
@@ -177,13 +178,13 @@ public final class PlanSearch {
     }
 
     private List<LayerReport> layerReports(PreparedModel model, List<LayerSensitivity> sensitivity, CostModel cost,
-                                           LatencyTable latency) {
+                                           LatencyTable latency, LatencyTable atBatch) {
         List<LayerReport> out = new ArrayList<>();
         for (int i = 0; i < model.layers().size(); i++) {
             Layer l = model.layers().get(i);
             List<LayerReport.OptionReport> options = sensitivity.get(i).options().stream()
                     .map(o -> new LayerReport.OptionReport(o.label(), cost.layerBytes(l, o.choice()), latency.millis(l, o.choice()),
-                            cost.layerBops(l, o.choice(), request.quantization().activationMode()), o))
+                            atBatch == null ? null : atBatch.millis(l, o.choice()), cost.layerBops(l, o.choice(), request.quantization().activationMode()), o))
                     .toList();
             out.add(new LayerReport(l.name(), l.kind().name(), l.pattern(), l.params(), cost.macs(l), options));
         }

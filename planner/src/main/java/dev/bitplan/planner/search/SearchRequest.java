@@ -13,14 +13,18 @@ import java.nio.file.Path;
  * @param metric              null: accuracy when the data has labels, else agreement
  * @param candidates          how many budgets the Pareto sweep solves for
  * @param sensitivitySamples  samples drawn (by seed) for sensitivity; the rest of {@code data} validates
+ * @param latencyBatch        a batch size to also measure the latency table at (besides batch 1), or 0 for none
  */
 public record SearchRequest(Path model, Path data, Path calibrationData, int calibrationSamples, int sensitivitySamples,
                             Metric metric, QuantizationOptions quantization, SearchSpace space, SearchBudgets budgets,
-                            int candidates, long seed, int latencyRuns) {
+                            int candidates, long seed, int latencyRuns, int latencyBatch) {
 
     public SearchRequest {
         if (candidates < 1) {
             throw new IllegalArgumentException("candidates must be >= 1, got " + candidates);
+        }
+        if (latencyBatch < 0) {
+            throw new IllegalArgumentException("latency batch must be >= 0, got " + latencyBatch);
         }
         if (calibrationSamples < 1 || sensitivitySamples < 1) {
             throw new IllegalArgumentException("calibration and sensitivity need at least one sample each");

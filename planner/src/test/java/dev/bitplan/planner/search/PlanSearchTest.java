@@ -32,7 +32,7 @@ class PlanSearchTest {
     private static SearchRequest request(SearchBudgets budgets, long seed) {
         return new SearchRequest(FIXTURES.resolve("mnist/resnet8_bn.onnx"), FIXTURES.resolve("mnist/mnist_test.npz"),
                 FIXTURES.resolve("mnist/mnist_calib.npz"), 128, 128, null, QuantizationOptions.defaults(),
-                new SearchSpace(List.of(4, 8), List.of(8), false, false, false), budgets, 4, seed, 10);
+                new SearchSpace(List.of(4, 8), List.of(8), false, false, false), budgets, 4, seed, 10, 0);
     }
 
     private static SearchReport run(SearchBudgets budgets, long seed) {
@@ -100,7 +100,7 @@ class PlanSearchTest {
         SearchRequest base = request(new SearchBudgets(null, 0.18, null, null, null, null), 11);
         SearchRequest tied = new SearchRequest(base.model(), base.data(), base.calibrationData(), base.calibrationSamples(),
                 base.sensitivitySamples(), null, base.quantization(), new SearchSpace(List.of(4, 8), List.of(8), false, false, true),
-                base.budgets(), base.candidates(), base.seed(), base.latencyRuns());
+                base.budgets(), base.candidates(), base.seed(), base.latencyRuns(), 4);
         SearchReport r = new PlanSearch(tied, RuntimeOptions.defaults(), ProgressListener.NONE).run();
         // the Adds of layer2 and layer3 join their conv2 with the 1x1 shortcut conv
         List<List<String>> groups = List.of(List.of("/layer2/conv2/Conv", "/layer2/down/down.0/Conv"),
@@ -116,6 +116,8 @@ class PlanSearchTest {
             }
         }
         assertTrue(solverPlans >= 2, "the sweep found several tied plans");
+        assertTrue(r.layers().get(0).options().get(0).latencyMsAtBatch() > 0, "the table was also measured at batch 4");
+        assertEquals(null, halfBudget.layers().get(0).options().get(0).latencyMsAtBatch(), "only when a batch is named");
     }
 
     @Test
