@@ -30,14 +30,8 @@ public final class Divergence {
                 yield sum / n;
             }
             case SQNR -> {
-                double signal = 0;
-                double noise = 0;
-                for (int i = 0; i < outputs.length; i++) {
-                    signal += (double) reference[i] * reference[i];
-                    double d = (double) reference[i] - outputs[i];
-                    noise += d * d;
-                }
-                yield signal == 0 ? noise : noise / signal;
+                double[] sn = MetricCalculator.signalAndNoise(outputs, reference);
+                yield sn[0] == 0 ? sn[1] : sn[1] / sn[0];
             }
         };
     }

@@ -79,6 +79,16 @@ public final class MetricCalculator {
     }
 
     static double sqnr(float[] outputs, float[] reference) {
+        double[] sn = signalAndNoise(outputs, reference);
+        if (sn[1] == 0) {
+            return MAX_SQNR_DB;
+        }
+        // an all-zero reference with any noise would be -infinity: floor it, symmetric to the cap
+        return Math.max(-MAX_SQNR_DB, Math.min(MAX_SQNR_DB, 10 * Math.log10(sn[0] / sn[1])));
+    }
+
+    /** {sum of ref^2, sum of (ref - out)^2}, in double. */
+    static double[] signalAndNoise(float[] outputs, float[] reference) {
         double signal = 0;
         double noise = 0;
         for (int i = 0; i < outputs.length; i++) {
@@ -86,10 +96,6 @@ public final class MetricCalculator {
             double d = (double) reference[i] - outputs[i];
             noise += d * d;
         }
-        if (noise == 0) {
-            return MAX_SQNR_DB;
-        }
-        // an all-zero reference with any noise would be -infinity: floor it, symmetric to the cap
-        return Math.max(-MAX_SQNR_DB, Math.min(MAX_SQNR_DB, 10 * Math.log10(signal / noise)));
+        return new double[] {signal, noise};
     }
 }
