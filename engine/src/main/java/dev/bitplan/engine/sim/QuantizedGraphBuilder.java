@@ -2,7 +2,6 @@ package dev.bitplan.engine.sim;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.FusionMode;
 import dev.bitplan.contracts.plan.LayerChoice;

@@ -19,7 +19,6 @@ import dev.bitplan.engine.testmodels.TestData;
 import dev.bitplan.engine.testmodels.TestModels;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -31,7 +31,6 @@ import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.sensitivity.SensitivityAnalyzer;
 import dev.bitplan.planner.Budgets;
 import dev.bitplan.planner.PlanLayer;
-import dev.bitplan.planner.PlanOption;
 import dev.bitplan.planner.PlanProblem;
 import dev.bitplan.planner.PlanSolution;
 import dev.bitplan.planner.solver.OptaPlanSolver;
