@@ -154,7 +154,13 @@ public final class PlanEvaluator {
      * @param simulation which models run with Q/DQ pairs kept exact (as plans are scored) rather than as deployed
      */
     public Map<String, Double> samplesPerSecond(Map<String, byte[]> models, Set<String> simulation, int passes) {
-        RuntimeOptions runtime = quantizer.runtime();
+        return samplesPerSecond(models, simulation, passes, quantizer.runtime().threads());
+    }
+
+    /** As {@link #samplesPerSecond(Map, Set, int)}, with sessions of the given intra-op thread count. */
+    public Map<String, Double> samplesPerSecond(Map<String, byte[]> models, Set<String> simulation, int passes, int threads) {
+        RuntimeOptions base = quantizer.runtime();
+        RuntimeOptions runtime = new RuntimeOptions(threads, base.fullOptimization(), base.exactQdq());
         Map<String, OrtModel> loaded = new LinkedHashMap<>();
         try {
             models.forEach((name, bytes) -> loaded.put(name, OrtModel.load(bytes,
