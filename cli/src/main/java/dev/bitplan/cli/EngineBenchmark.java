@@ -3,6 +3,7 @@ package dev.bitplan.cli;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.engine.eval.PlanEvaluator;
+import dev.bitplan.engine.eval.PlanEvaluator.Execution;
 import dev.bitplan.engine.layers.Layer;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -11,7 +12,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,19 +45,15 @@ final class EngineBenchmark implements Callable<Integer> {
         byte[] w8 = eval.exportSimulation(QuantPlan.uniform(8, 8)).toByteArray();
         byte[] w4 = eval.exportSimulation(QuantPlan.uniform(4, 8)).toByteArray();
         byte[] deployed8 = eval.export(QuantPlan.uniform(8, 8)).bytes();
-        progress.message("[throughput] " + repetitions + " alternating passes per model over " + eval.validationSize() + " samples");
-        Map<String, byte[]> models = new LinkedHashMap<>();
-        models.put("fp32", fp32);
-        models.put("w8", w8);
-        models.put("w4", w4);
-        models.put("deployed8", deployed8);
-        Map<String, Double> rates = eval.samplesPerSecond(models, Set.of("fp32", "w8", "w4"), repetitions);
-        double fp32Rate = rates.get("fp32");
-        double w8Rate = rates.get("w8");
-        double w4Rate = rates.get("w4");
-        double deployedRate = rates.get("deployed8");
-        // one thread per session: ORT's Q/DQ kernels do not use a second thread, the convolutions do
-        Map<String, Double> single = eval.samplesPerSecond(Map.of("fp32", fp32, "w8", w8), Set.of("fp32", "w8"), repetitions, 1);
+        progress.message("[throughput] " + repetitions + " alternating passes per contender over " + eval.validationSize() + " samples");
+        Map<String, PlanEvaluator.Contender> contenders = new LinkedHashMap<>();
+        contenders.put("FP32, one session", new PlanEvaluator.Contender(fp32, true, Execution.ONE_SESSION));
+        contenders.put("FP32, one session per core", new PlanEvaluator.Contender(fp32, true, Execution.SESSION_PER_CORE));
+        contenders.put("simulated W8A8, one session", new PlanEvaluator.Contender(w8, true, Execution.ONE_SESSION));
+        contenders.put("simulated W8A8, one session per core", new PlanEvaluator.Contender(w8, true, Execution.SESSION_PER_CORE));
+        contenders.put("simulated W4A8, one session per core", new PlanEvaluator.Contender(w4, true, Execution.SESSION_PER_CORE));
+        contenders.put("deployed W8A8 QDQ, one session per core", new PlanEvaluator.Contender(deployed8, false, Execution.SESSION_PER_CORE));
+        Map<String, Double> rates = eval.samplesPerSecond(contenders, repetitions);
 
         List<Double> rewriteMs = new ArrayList<>();
         List<Double> evaluateMs = new ArrayList<>();
@@ -73,17 +69,15 @@ final class EngineBenchmark implements Callable<Integer> {
             rewriteMs.add((t1 - t0) / 1e6);
             evaluateMs.add((t2 - t1) / 1e6);
         }
-        String report = report(eval, calibrationMs, fp32Rate, w8Rate, w4Rate, deployedRate, rewriteMs, evaluateMs)
-                + String.format(Locale.ROOT, "%nOne thread per session: FP32 %.0f samples/s, simulated W8A8 %.0f samples/s (%.2fx).%n",
-                        single.get("fp32"), single.get("w8"), single.get("w8") / single.get("fp32"));
+        String report = report(eval, calibrationMs, rates, rewriteMs, evaluateMs);
         System.out.println(report);
         BenchmarksFile.writeSection(out, "engine:" + engine.model.getFileName(), report);
         System.err.println("recorded in " + out);
         return 0;
     }
 
-    private String report(PlanEvaluator eval, long calibrationMs, double fp32, double w8, double w4, double deployed,
-                          List<Double> rewriteMs, List<Double> evaluateMs) {
+    private String report(PlanEvaluator eval, long calibrationMs, Map<String, Double> rates, List<Double> rewriteMs,
+                          List<Double> evaluateMs) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Engine: %s%n%n", engine.model.getFileName()));
         sb.append(String.format(Locale.ROOT,
@@ -92,13 +86,12 @@ final class EngineBenchmark implements Callable<Integer> {
                 engine.model, engine.data, engine.calibrationData == null ? "" : " --calibration-data " + engine.calibrationData,
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 eval.validationSize(), repetitions, eval.calibrationSize()));
-        sb.append("| model run | samples/s | vs FP32 |\n|---|---|---|\n");
-        row(sb, "FP32", fp32, fp32);
-        row(sb, "simulated W8A8 (fake-quant, exact Q/DQ)", w8, fp32);
-        row(sb, "simulated W4A8", w4, fp32);
-        row(sb, "deployed W8A8 QDQ (ORT integer kernels)", deployed, fp32);
-        sb.append(String.format(Locale.ROOT, "%nTarget: simulated throughput >= 0.8x FP32: %s (%.2fx).%n%n",
-                w8 / fp32 >= 0.8 ? "met" : "NOT met", w8 / fp32));
+        double bestFp32 = Math.max(rates.get("FP32, one session"), rates.get("FP32, one session per core"));
+        sb.append("| model run | samples/s | vs the faster FP32 |\n|---|---|---|\n");
+        rates.forEach((name, rate) -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.2fx |%n", name, rate, rate / bestFp32)));
+        double sim = rates.get("simulated W8A8, one session per core");
+        sb.append(String.format(Locale.ROOT, "%nTarget: simulated throughput >= 0.8x FP32 (as plans are scored: one session per core, "
+                + "against the faster FP32 run): %s (%.2fx).%n%n", sim / bestFp32 >= 0.8 ? "met" : "NOT met", sim / bestFp32));
         sb.append(String.format(Locale.ROOT, "Calibration (one pass, statistics for every observer): %d ms.%n%n", calibrationMs));
         sb.append(String.format(Locale.ROOT,
                 "Re-evaluating a plan that moves one layer of W8A8 to 4 bits (%d layers; quantized weights cached):%n%n"
@@ -107,10 +100,6 @@ final class EngineBenchmark implements Callable<Integer> {
                 rewriteMs.size(), median(rewriteMs), Collections.max(rewriteMs), eval.validationSize(), median(evaluateMs),
                 Collections.max(evaluateMs)));
         return sb.toString();
-    }
-
-    private static void row(StringBuilder sb, String name, double rate, double fp32) {
-        sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.2fx |%n", name, rate, rate / fp32));
     }
 
     private static double median(List<Double> v) {

@@ -11,11 +11,15 @@ import dev.bitplan.engine.metrics.MetricCalculator;
 import dev.bitplan.engine.runtime.BatchRunner;
 import dev.bitplan.engine.runtime.LatencyMeter;
 import dev.bitplan.engine.runtime.OrtModel;
+import dev.bitplan.engine.runtime.ParallelRunner;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.runtime.ThroughputMeter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scores plans of one model on one set of samples. Everything that does not depend on the plan is
@@ -147,27 +151,51 @@ public final class PlanEvaluator {
         }
     }
 
-    /**
-     * Throughput over these samples (batch 64) of several models, in samples per second, measured with
-     * {@link ThroughputMeter}: passes alternate between the models and each keeps its fastest.
-     *
-     * @param simulation which models run with Q/DQ pairs kept exact (as plans are scored) rather than as deployed
-     */
-    public Map<String, Double> samplesPerSecond(Map<String, byte[]> models, Set<String> simulation, int passes) {
-        return samplesPerSecond(models, simulation, passes, quantizer.runtime().threads());
+    /** How a throughput contender runs its model. */
+    public enum Execution {
+        /** One session using every core (intra-op threads). */
+        ONE_SESSION,
+        /** One single-thread session per core, each taking the next batch ({@link ParallelRunner}). */
+        SESSION_PER_CORE
     }
 
-    /** As {@link #samplesPerSecond(Map, Set, int)}, with sessions of the given intra-op thread count. */
-    public Map<String, Double> samplesPerSecond(Map<String, byte[]> models, Set<String> simulation, int passes, int threads) {
+    /** A model to time: its bytes, whether it runs as simulation (exact Q/DQ) or as deployed, and how. */
+    public record Contender(byte[] model, boolean simulation, Execution execution) {
+    }
+
+    /**
+     * Throughput over these samples (batch 64) of several contenders, in samples per second, measured with
+     * {@link ThroughputMeter}: passes alternate between them and each keeps its fastest.
+     */
+    public Map<String, Double> samplesPerSecond(Map<String, Contender> contenders, int rounds) {
         RuntimeOptions base = quantizer.runtime();
-        RuntimeOptions runtime = new RuntimeOptions(threads, base.fullOptimization(), base.exactQdq());
-        Map<String, OrtModel> loaded = new LinkedHashMap<>();
+        List<AutoCloseable> open = new ArrayList<>();
         try {
-            models.forEach((name, bytes) -> loaded.put(name, OrtModel.load(bytes,
-                    simulation.contains(name) ? runtime.forSimulation() : runtime.forDeployment())));
-            return ThroughputMeter.compare(loaded, samples.inputs(), samples.indices(), BATCH, output, passes);
+            Map<String, Runnable> passes = new LinkedHashMap<>();
+            for (Map.Entry<String, Contender> e : contenders.entrySet()) {
+                Contender c = e.getValue();
+                RuntimeOptions options = c.simulation() ? base.forSimulation() : base.forDeployment();
+                if (c.execution() == Execution.ONE_SESSION) {
+                    OrtModel ort = OrtModel.load(c.model(), options);
+                    open.add(ort);
+                    passes.put(e.getKey(), () -> BatchRunner.run(ort, samples.inputs(), samples.indices(), BATCH, Set.of(output),
+                            (o, n, outs) -> { }));
+                } else {
+                    ParallelRunner runner = new ParallelRunner(c.model(), options);
+                    open.add(runner);
+                    passes.put(e.getKey(), () -> runner.run(samples.inputs(), samples.indices(), BATCH, Set.of(output),
+                            (o, n, outs) -> { }));
+                }
+            }
+            return ThroughputMeter.compare(passes, samples.size(), rounds);
         } finally {
-            loaded.values().forEach(OrtModel::close);
+            for (AutoCloseable c : open) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // closing a session cannot fail in a way the caller could act on
+                }
+            }
         }
     }
 
@@ -189,17 +217,22 @@ public final class PlanEvaluator {
         }
     }
 
+    /** Runs a model over these samples with one session per core; returns the first output, samples x width. */
     private float[] run(byte[] modelBytes, RuntimeOptions options, String stage) {
-        try (OrtModel ort = OrtModel.load(modelBytes, options)) {
+        try (ParallelRunner runner = new ParallelRunner(modelBytes, options)) {
             float[][] parts = new float[1][];
             int total = samples.size();
-            BatchRunner.run(ort, samples.inputs(), samples.indices(), BATCH, Set.of(output), (offset, count, outs) -> {
+            AtomicInteger done = new AtomicInteger();
+            runner.run(samples.inputs(), samples.indices(), BATCH, Set.of(output), (offset, count, outs) -> {
                 float[] data = outs.get(output).data();
-                if (parts[0] == null) {
-                    parts[0] = new float[data.length / count * total];
+                int width = data.length / count;
+                synchronized (parts) {
+                    if (parts[0] == null) {
+                        parts[0] = new float[width * total];
+                    }
                 }
-                System.arraycopy(data, 0, parts[0], offset * (data.length / count), data.length);
-                progress.progress(stage, offset + count, total);
+                System.arraycopy(data, 0, parts[0], offset * width, data.length);
+                progress.progress(stage, done.addAndGet(count), total);
             });
             return parts[0];
         }
