@@ -270,22 +270,8 @@ public final class LatencyTableBuilder {
         }
     }
 
+    /** The feed is timed as given: a batch > 1, or a layer reading [seq, hidden] rows, is not cut to its first slice. */
     private double median(OrtModel ort, Map<String, NdArray> feed, Set<String> outputs) {
-        if (feed.values().stream().allMatch(a -> a.rank() > 0 && a.sampleCount() == 1)) {
-            return LatencyMeter.medianMillis(ort, feed, outputs, warmup, runs);
-        }
-        // LatencyMeter feeds the first slice of axis 0 only; a batch > 1 (or a layer reading [seq, hidden]
-        // rows) is fed whole here and timed the same way
-        for (int i = 0; i < warmup; i++) {
-            ort.run(feed, outputs);
-        }
-        double[] ms = new double[runs];
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
-            ort.run(feed, outputs);
-            ms[i] = (System.nanoTime() - t0) / 1e6;
-        }
-        Arrays.sort(ms);
-        return runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+        return LatencyMeter.medianMillisOf(ort, feed, outputs, warmup, runs);
     }
 }

@@ -20,13 +20,18 @@ public final class LatencyMeter {
     public static double medianMillis(OrtModel model, Map<String, NdArray> inputs, Set<String> outputs, int warmup, int runs) {
         Map<String, NdArray> one = new LinkedHashMap<>();
         inputs.forEach((k, v) -> one.put(k, v.selectSamples(new int[] {0})));
+        return medianMillisOf(model, one, outputs, warmup, runs);
+    }
+
+    /** Median of runs on {@code feed} exactly as given (any batch size). */
+    public static double medianMillisOf(OrtModel model, Map<String, NdArray> feed, Set<String> outputs, int warmup, int runs) {
         for (int i = 0; i < warmup; i++) {
-            model.run(one, outputs);
+            model.run(feed, outputs);
         }
         double[] ms = new double[runs];
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
-            model.run(one, outputs);
+            model.run(feed, outputs);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         Arrays.sort(ms);

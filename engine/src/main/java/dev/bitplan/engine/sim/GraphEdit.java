@@ -28,13 +28,15 @@ final class GraphEdit {
     private final Set<String> removed = new HashSet<>();
     private final List<NodeProto> atFront = new ArrayList<>();
     private final Map<String, List<NodeProto>> after = new HashMap<>();
-    private final Map<String, String> insertedProducers = new HashMap<>();
+    /** Tensor -> name of the node producing it now (original or inserted), kept current by every edit. */
+    private final Map<String, String> producers = new HashMap<>();
     private int counter;
 
     GraphEdit(OnnxModel source) {
         this.source = source;
         for (NodeProto n : source.nodes()) {
             nodes.put(OnnxModel.nodeName(n), n.toBuilder());
+            n.getOutputList().forEach(o -> producers.put(o, OnnxModel.nodeName(n)));
         }
         initializers.putAll(source.initializers());
     }
@@ -49,6 +51,7 @@ final class GraphEdit {
 
     void removeNode(String name) {
         removed.add(name);
+        node(name).getOutputList().forEach(o -> producers.remove(o, name));
     }
 
     void putInitializer(TensorProto t) {
@@ -57,30 +60,13 @@ final class GraphEdit {
 
     /** Renames the output {@code from} of whichever node produces it. */
     void renameOutput(String from, String to) {
-        for (Map.Entry<String, NodeProto.Builder> e : nodes.entrySet()) {
-            NodeProto.Builder b = e.getValue();
-            for (int i = 0; i < b.getOutputCount(); i++) {
-                if (b.getOutput(i).equals(from)) {
-                    b.setOutput(i, to);
-                    return;
-                }
-            }
+        String name = producers.remove(from);
+        if (name == null) {
+            throw new IllegalArgumentException("no node produces " + from);
         }
-        throw new IllegalArgumentException("no node produces " + from);
-    }
-
-    /** The name of the node that produces {@code tensor} now (an original or an inserted one), or null for inputs and constants. */
-    private String producerOf(String tensor) {
-        String inserted = insertedProducers.get(tensor);
-        if (inserted != null) {
-            return inserted;
-        }
-        for (Map.Entry<String, NodeProto.Builder> e : nodes.entrySet()) {
-            if (!removed.contains(e.getKey()) && e.getValue().getOutputList().contains(tensor)) {
-                return e.getKey();
-            }
-        }
-        return null;
+        NodeProto.Builder b = nodes.get(name);
+        b.setOutput(b.getOutputList().indexOf(from), to);
+        producers.put(to, name);
     }
 
     /** Adds a node after the producer of {@code anchorTensor}; returns it. */
@@ -91,8 +77,8 @@ final class GraphEdit {
             b.addAttribute(a);
         }
         NodeProto n = b.build();
-        String producer = producerOf(anchorTensor);
-        outputs.forEach(o -> insertedProducers.put(o, n.getName()));
+        String producer = producers.get(anchorTensor);
+        outputs.forEach(o -> producers.put(o, n.getName()));
         if (producer == null) {
             atFront.add(n);
         } else {
