@@ -1,0 +1,57 @@
+package dev.bitplan.contracts.job;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.bitplan.contracts.plan.Metric;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.search.SearchBudgets;
+import dev.bitplan.contracts.search.SearchSpace;
+
+/**
+ * How one job searches, everything but its files: the same knobs as {@code bitplan search}. Null fields take the
+ * CLI's defaults, so a submitted job and an in-process search with the same values run the same search.
+ *
+ * @param metric  accuracy, agreement, cosine or sqnr; null: accuracy when the data has labels, else agreement
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record JobSpec(Method method, String metric, SearchBudgets budgets, SearchSpace space, QuantizationOptions quantization,
+                      Integer candidates, Long seed, Integer calibrationSamples, Integer sensitivitySamples, Integer latencyRuns,
+                      Integer latencyBatch) {
+
+    public static final int DEFAULT_CANDIDATES = 8;
+    public static final int DEFAULT_CALIBRATION_SAMPLES = 256;
+    public static final int DEFAULT_SENSITIVITY_SAMPLES = 256;
+    public static final int DEFAULT_LATENCY_RUNS = 30;
+
+    public JobSpec {
+        method = method == null ? Method.PTQ : method;
+        if (metric != null) {
+            metric = Metric.parse(metric).id(); // refuses unknown names with the list of known ones
+        }
+        budgets = budgets == null ? SearchBudgets.none() : budgets;
+        space = space == null ? SearchSpace.defaults() : space;
+        quantization = quantization == null ? QuantizationOptions.defaults() : quantization;
+        candidates = orDefault("candidates", candidates, DEFAULT_CANDIDATES, 1, 64);
+        seed = seed == null ? 0L : seed;
+        calibrationSamples = orDefault("calibrationSamples", calibrationSamples, DEFAULT_CALIBRATION_SAMPLES, 1, 1_000_000);
+        sensitivitySamples = orDefault("sensitivitySamples", sensitivitySamples, DEFAULT_SENSITIVITY_SAMPLES, 1, 1_000_000);
+        latencyRuns = orDefault("latencyRuns", latencyRuns, DEFAULT_LATENCY_RUNS, 1, 10_000);
+        latencyBatch = orDefault("latencyBatch", latencyBatch, 0, 0, 4096);
+    }
+
+    public static JobSpec defaults() {
+        return new JobSpec(null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The metric to score by, or null to pick from the data (labels or not). */
+    public Metric metricOrNull() {
+        return metric == null ? null : Metric.parse(metric);
+    }
+
+    private static int orDefault(String field, Integer value, int fallback, int min, int max) {
+        int v = value == null ? fallback : value;
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], got " + v);
+        }
+        return v;
+    }
+}
