@@ -9,8 +9,8 @@ import dev.bitplan.contracts.search.CandidateProposal;
  *
  * @param candidateId  globally unique: {@code <jobId>:<proposal id>}
  */
-public record EvaluateCandidate(String jobId, String candidateId, String modelSha256, String dataSha256, JobSpec spec,
-                                CandidateProposal proposal) {
+public record EvaluateCandidate(String jobId, String candidateId, String modelSha256, String dataSha256,
+                                String calibrationDataSha256, JobSpec spec, CandidateProposal proposal) {
 
     public static String candidateId(String jobId, String proposalId) {
         return jobId + ":" + proposalId;

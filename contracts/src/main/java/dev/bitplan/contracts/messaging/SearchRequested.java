@@ -2,7 +2,11 @@ package dev.bitplan.contracts.messaging;
 
 import dev.bitplan.contracts.job.JobSpec;
 
-/** A job to search. The files are fetched from the api by sha256 and verified. */
+/**
+ * A job to search. The files are fetched from the api by sha256 and verified.
+ *
+ * @param calibrationDataSha256  a separate calibration dataset, or null to draw calibration samples from the data
+ */
 public record SearchRequested(String jobId, String modelSha256, String modelName, String dataSha256, String dataName,
-                              JobSpec spec) {
+                              String calibrationDataSha256, JobSpec spec) {
 }
