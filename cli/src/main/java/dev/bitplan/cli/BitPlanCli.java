@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code bitplan} command. Errors a user can fix print one line and exit 2; bugs keep their stack trace. */
 @Command(name = "bitplan", mixinStandardHelpOptions = true, version = "bitplan 0.1.0",
         description = "Mixed-precision quantization search for ONNX models.",
-        subcommands = {InspectCommand.class, EvaluateCommand.class, SearchCommand.class, BenchCommand.class})
+        subcommands = {InspectCommand.class, EvaluateCommand.class, SearchCommand.class, UpCommand.class, SubmitCommand.class,
+                StatusCommand.class, FetchCommand.class, BenchCommand.class})
 public final class BitPlanCli {
 
     public static void main(String[] args) {
@@ -17,6 +18,10 @@ public final class BitPlanCli {
     static int run(String... args) {
         CommandLine cli = new CommandLine(new BitPlanCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CommandFailure f) {
+                cmd.getErr().println("error: " + f.getMessage());
+                return f.exitCode();
+            }
             if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println("error: " + e.getMessage());
                 return 2;

@@ -42,8 +42,8 @@ final class SearchBenchmark implements Callable<Integer> {
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.calibrationSamples, 256,
-                null, engine.quantizationOptions(), SearchSpace.defaults(), SearchBudgets.none(), 8, engine.seed, 30, 0);
+        SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples, 256,
+                null, engine.quantizationOptions(), SearchSpace.defaults(), SearchBudgets.none(), 8, engine.quant.seed, 30, 0);
         long t0 = System.nanoTime();
         PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
         SearchReport report = search.run();
@@ -53,11 +53,11 @@ final class SearchBenchmark implements Callable<Integer> {
         long int8 = report.candidates().stream().filter(c -> c.kind().equals("baseline-int8")).findFirst().orElseThrow().sizeBytes();
         double int4Metric = report.candidates().stream().filter(c -> c.kind().equals("baseline-int4")).findFirst().orElseThrow().metric();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), engine.perTensor ? " (per-tensor weights)" : ""));
+        sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), engine.quant.perTensor ? " (per-tensor weights)" : ""));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search --model %s --data %s%s%s` on %s, %d cores. %s on %d validation "
                         + "samples; 256 sensitivity samples; %d calibration samples. FP32 %.4f.%n%n",
                 engine.model, engine.data, engine.calibrationData == null ? "" : " --calibration-data " + engine.calibrationData,
-                engine.perTensor ? " --per-tensor" : "", LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
+                engine.quant.perTensor ? " --per-tensor" : "", LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
                 report.inputs().validationSamples(), report.inputs().calibrationSamples(), report.fp32().metric()));
         sb.append(String.format(Locale.ROOT, "Whole search: %.1f s. Stages (ms): %s.%n%n", totalMs / 1000.0, report.stageMillis()));
         sb.append("| size budget (bytes) | uniform W4A8 | greedy | solver | solver size |\n|---|---|---|---|---|\n");
@@ -66,7 +66,7 @@ final class SearchBenchmark implements Callable<Integer> {
             long budget = int4 + Math.round(f * (int8 - int4));
             PlanProblem atBudget = problem.withBudgets(problem.budgets().withMaxSizeBytes(budget - search.fixedBytes()));
             double greedy = search.evaluate(search.plan(new GreedySolver().solve(atBudget)));
-            PlanSolver solver = new OptaPlanSolver(SolverSettings.reproducible(engine.seed));
+            PlanSolver solver = new OptaPlanSolver(SolverSettings.reproducible(engine.quant.seed));
             PlanSolution s = solver.solve(atBudget);
             QuantPlan plan = search.plan(s);
             double solved = search.evaluate(plan);
@@ -74,7 +74,7 @@ final class SearchBenchmark implements Callable<Integer> {
                     greedy, solved, s.sizeBytes() + search.fixedBytes()));
         }
         System.out.println(sb);
-        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + (engine.perTensor ? ":per-tensor" : ""), sb.toString());
+        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + (engine.quant.perTensor ? ":per-tensor" : ""), sb.toString());
         System.err.println("recorded in " + out);
         return 0;
     }

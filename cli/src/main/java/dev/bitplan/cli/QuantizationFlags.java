@@ -1,0 +1,62 @@
+package dev.bitplan.cli;
+
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.CalibrationMethod;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.plan.WeightClipping;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/**
+ * How a model is quantized and scored, without its files: the flags {@code evaluate}, {@code search} and
+ * {@code submit} share, so a submitted job and a local run read them the same way.
+ */
+final class QuantizationFlags {
+
+    @Option(names = "--calibration-samples", defaultValue = "256", description = "calibration samples (default 256)")
+    int calibrationSamples;
+
+    @Option(names = "--metric", description = "accuracy, agreement, cosine or sqnr (default: accuracy with labels, else agreement)")
+    String metric;
+
+    @Option(names = "--calibration", defaultValue = "minmax", description = "minmax, percentile, entropy or mse (default minmax)")
+    String calibration;
+
+    @Option(names = "--percentile", defaultValue = "99.99", description = "percentile for --calibration percentile")
+    double percentile;
+
+    @Option(names = "--activations", defaultValue = "static", description = "static, dynamic or none (weight-only)")
+    String activations;
+
+    @Option(names = "--per-tensor", description = "one weight scale per tensor instead of per output channel")
+    boolean perTensor;
+
+    @Option(names = "--weight-clipping", defaultValue = "maxabs", description = "maxabs or mse")
+    String weightClipping;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of the calibration / validation split")
+    long seed;
+
+    QuantizationOptions quantizationOptions() {
+        ActivationMode mode = switch (activations.toLowerCase(Locale.ROOT)) {
+            case "static" -> ActivationMode.STATIC;
+            case "dynamic" -> ActivationMode.DYNAMIC;
+            case "none", "weight-only" -> ActivationMode.WEIGHT_ONLY;
+            default -> throw new IllegalArgumentException("--activations must be static, dynamic or none, got '" + activations + "'");
+        };
+        WeightClipping clipping = switch (weightClipping.toLowerCase(Locale.ROOT)) {
+            case "maxabs", "max-abs" -> WeightClipping.MAX_ABS;
+            case "mse" -> WeightClipping.MSE;
+            default -> throw new IllegalArgumentException("--weight-clipping must be maxabs or mse, got '" + weightClipping + "'");
+        };
+        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping);
+    }
+
+    static CalibrationMethod parseCalibration(String s) {
+        try {
+            return CalibrationMethod.valueOf(s.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--calibration must be minmax, percentile, entropy or mse, got '" + s + "'");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.bitplan.cli;
+
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.SearchReport;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** The result table of a search, the same whether the search ran here ({@code search}) or in the service ({@code submit}). */
+final class ReportTable {
+
+    private ReportTable() {
+    }
+
+    static void print(SearchReport r, PrintStream out) {
+        out.printf(Locale.ROOT, "%s: FP32 %.4f, %,d bytes, %.3f ms%n%n", r.metricName(), r.fp32().metric(), r.fp32().sizeBytes(),
+                r.fp32().latencyMs());
+        Tables t = new Tables("candidate", "kind", r.metricName(), "deployed", "size (bytes)", "size ratio", "latency ms", "est. ms",
+                "front", "budgets");
+        for (Candidate c : r.candidates()) {
+            t.row(c.id() + (c.id().equals(r.recommended()) ? " *" : ""), c.kind(), String.format(Locale.ROOT, "%.4f", c.metric()),
+                    c.deployedMetric() == null ? "" : String.format(Locale.ROOT, "%.4f", c.deployedMetric()),
+                    String.format(Locale.ROOT, "%,d", c.sizeBytes()),
+                    String.format(Locale.ROOT, "%.3f", (double) c.sizeBytes() / r.fp32().sizeBytes()),
+                    c.latencyMs() == null ? "" : String.format(Locale.ROOT, "%.3f", c.latencyMs()),
+                    String.format(Locale.ROOT, "%.3f", c.estimatedLatencyMs()),
+                    c.onFront() ? "yes" : "", c.withinBudgets() ? "ok" : "missed");
+        }
+        t.print(out);
+        out.println();
+        out.println("recommended: " + r.recommendation());
+        if (r.stageMillis() != null) {
+            out.println("stages (ms): " + r.stageMillis());
+        }
+    }
+}

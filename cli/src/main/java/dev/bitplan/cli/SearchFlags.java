@@ -1,0 +1,68 @@
+package dev.bitplan.cli;
+
+import dev.bitplan.contracts.job.JobSpec;
+import dev.bitplan.contracts.job.Method;
+import dev.bitplan.contracts.search.SearchBudgets;
+import dev.bitplan.contracts.search.SearchSpace;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * Budgets, search space and sweep flags of {@code search} and {@code submit}. Both turn their flags into one
+ * {@link JobSpec} here, so a local search and a submitted job with the same flags cannot drift apart.
+ */
+final class SearchFlags {
+
+    @Option(names = "--max-size-ratio", description = "size budget as a fraction of the FP32 size")
+    Double maxSizeRatio;
+
+    @Option(names = "--max-size-bytes", description = "size budget in bytes")
+    Long maxSizeBytes;
+
+    @Option(names = "--max-latency-ms", description = "latency budget (batch 1, estimated from the latency table)")
+    Double maxLatencyMs;
+
+    @Option(names = "--max-bops", description = "bit-operations budget")
+    Long maxBops;
+
+    @Option(names = "--min-metric", description = "metric floor")
+    Double minMetric;
+
+    @Option(names = "--max-drop", description = "largest metric drop from FP32 allowed")
+    Double maxDrop;
+
+    @Option(names = "--weight-bits", split = ",", defaultValue = "4,8", description = "weight bits to choose from (default 4,8)")
+    List<Integer> weightBits;
+
+    @Option(names = "--activation-bits", split = ",", defaultValue = "8", description = "activation bits to choose from (default 8)")
+    List<Integer> activationBits;
+
+    @Option(names = "--allow-float", description = "let layers stay float")
+    boolean allowFloat;
+
+    @Option(names = "--fused-only", description = "do not search fusion modes: every layer fully fused")
+    boolean fusedOnly;
+
+    @Option(names = "--tie-add-inputs", description = "layers whose outputs meet in an Add take the same option")
+    boolean tieAddInputs;
+
+    @Option(names = "--candidates", defaultValue = "8", description = "size budgets in the Pareto sweep (default 8)")
+    int candidates;
+
+    @Option(names = "--sensitivity-samples", defaultValue = "256", description = "samples for sensitivity (default 256)")
+    int sensitivitySamples;
+
+    @Option(names = "--latency-runs", defaultValue = "30", description = "timed batch-1 runs per latency figure")
+    int latencyRuns;
+
+    @Option(names = "--latency-batch", defaultValue = "0", description = "also measure the latency table at this batch size")
+    int latencyBatch;
+
+    /** The job these flags describe, with the quantization flags beside them; the records' checks name bad values. */
+    JobSpec spec(QuantizationFlags quant, Method method) {
+        SearchBudgets budgets = new SearchBudgets(maxSizeBytes, maxSizeRatio, maxLatencyMs, maxBops, minMetric, maxDrop);
+        SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs);
+        return new JobSpec(method, quant.metric, budgets, space, quant.quantizationOptions(), candidates, quant.seed,
+                quant.calibrationSamples, sensitivitySamples, latencyRuns, latencyBatch);
+    }
+}
