@@ -16,6 +16,11 @@ public final class BitPlanCli {
     }
 
     static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its error handling: user errors print one line (exit 2, or the failure's own code). */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BitPlanCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof CommandFailure f) {
@@ -28,6 +33,6 @@ public final class BitPlanCli {
             }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 }
