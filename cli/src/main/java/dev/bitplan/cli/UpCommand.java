@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -49,9 +50,11 @@ final class UpCommand implements Callable<Integer> {
         LocalStack.Settings settings = new LocalStack.Settings(dir, port, postgresPort, kafkaPort, searchWorkers, evaluators,
                 Duration.ofSeconds(startTimeout), Duration.ofSeconds(10));
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         LocalStack[] running = new LocalStack[1]; // set before start, so a Ctrl-C during start stops what has started
         // Ctrl-C / SIGTERM: stop the children, Kafka and PostgreSQL, forget the current stack
         Thread hook = new Thread(() -> {
+            stopping.set(true);
             stop(running[0]);
             stopped.countDown();
         }, "bitplan-up-shutdown");
@@ -67,7 +70,7 @@ final class UpCommand implements Callable<Integer> {
             }
             printBanner(stack, token);
             stack.apps().forEach(a -> a.handle().onExit().thenRun(() -> {
-                if (stopped.getCount() > 0) {
+                if (!stopping.get()) {
                     System.err.println("up: warning: " + a.name() + " exited (code " + a.exitCode() + "); see " + a.log());
                 }
             }));
@@ -88,6 +91,7 @@ final class UpCommand implements Callable<Integer> {
             return 1;
         } finally {
             if (stopped.getCount() > 0) { // returning normally (demo done, or a failure): stop now, not in the hook
+                stopping.set(true);
                 stop(running[0]);
                 stopped.countDown();
                 removeHook(hook);
