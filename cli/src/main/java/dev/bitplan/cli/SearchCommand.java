@@ -32,7 +32,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        SearchRequest request = request(spec(), engine.model, engine.data, engine.calibrationData);
+        SearchRequest request = SearchRequest.from(spec(), engine.model, engine.data, engine.calibrationData);
         PlanSearch planSearch = new PlanSearch(request, engine.runtimeOptions(), progress);
         SearchReport report = planSearch.run();
         write(report, planSearch);
@@ -44,12 +44,6 @@ final class SearchCommand implements Callable<Integer> {
     /** The job these flags describe; {@code submit} builds its job from the same flags the same way. */
     JobSpec spec() {
         return search.spec(engine.quant, Method.PTQ);
-    }
-
-    // TODO(planner): SearchRequest.from(spec, model, data, calibrationData) once it is on main
-    static SearchRequest request(JobSpec spec, Path model, Path data, Path calibrationData) {
-        return new SearchRequest(model, data, calibrationData, spec.calibrationSamples(), spec.sensitivitySamples(), spec.metricOrNull(),
-                spec.quantization(), spec.space(), spec.budgets(), spec.candidates(), spec.seed(), spec.latencyRuns(), spec.latencyBatch());
     }
 
     private void write(SearchReport report, PlanSearch search) {
