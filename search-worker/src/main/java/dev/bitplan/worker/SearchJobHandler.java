@@ -73,13 +73,12 @@ public final class SearchJobHandler implements WorkHandler<SearchRequested> {
         JobProgress progress = new JobProgress(jobId, context, publisher, spec.latencyBatch() > 1 ? 2 : 1, known.size());
         AtomicInteger measured = new AtomicInteger();
         SearchProfile profile;
-        try (SearchSession session = new SearchSession(SearchRequest.from(spec, model, data, calibration), runtime, progress)) {
-            profile = session.profile(known, layer -> {
-                context.checkCancelled(jobId);
-                publisher.sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.layer(jobId, layer, worker));
-                measured.incrementAndGet();
-            });
-        }
+        SearchSession session = new SearchSession(SearchRequest.from(spec, model, data, calibration), runtime, progress);
+        profile = session.profile(known, layer -> {
+            context.checkCancelled(jobId);
+            publisher.sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.layer(jobId, layer, worker));
+            measured.incrementAndGet();
+        });
         profile = withUploadedNames(profile, request);
         publisher.sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.profiled(jobId, profile, worker));
         for (CandidateProposal p : profile.proposals()) {
