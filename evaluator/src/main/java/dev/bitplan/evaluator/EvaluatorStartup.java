@@ -27,6 +27,10 @@ public class EvaluatorStartup {
                 Topics.EVAL_REQUESTS, config.bootstrap, config.apiUrl);
     }
 
+    Evaluator evaluator() {
+        return evaluator;
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (evaluator != null) {
             evaluator.close();

@@ -17,8 +17,8 @@ public class WorkerConfig {
     @ConfigProperty(name = "bitplan.api.url")
     String apiUrl;
 
-    @ConfigProperty(name = "bitplan.internal-token", defaultValue = "")
-    String internalToken;
+    @ConfigProperty(name = "bitplan.internal-token")
+    Optional<String> internalToken;
 
     @ConfigProperty(name = "bitplan.cache-dir")
     Optional<String> cacheDir;
@@ -37,7 +37,7 @@ public class WorkerConfig {
     int threads;
 
     WorkerSettings settings() {
-        return WorkerSettings.of(bootstrap, apiUrl, internalToken, cacheDir.map(Path::of).orElse(null), workerId.orElse(null),
+        return WorkerSettings.of(bootstrap, apiUrl, internalToken.orElse(""), cacheDir.map(Path::of).orElse(null), workerId.orElse(null),
                 sessionTimeoutMs, maxAttempts);
     }
 

@@ -26,6 +26,10 @@ public class WorkerStartup {
                 dev.bitplan.contracts.messaging.Topics.SEARCH_REQUESTS, config.bootstrap, config.apiUrl);
     }
 
+    SearchWorker worker() {
+        return worker;
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (worker != null) {
             worker.close();
