@@ -24,7 +24,7 @@ public class EvaluatorStartup {
     void onStart(@Observes StartupEvent event) {
         evaluator = Evaluator.start(config.settings(), config.runtime());
         LOG.infof("BitPlan evaluator %s consumes %s from Kafka at %s, files from %s", evaluator.services().workerId(),
-                Topics.EVAL_REQUESTS, config.bootstrap, config.apiUrl);
+                Topics.EVAL_REQUESTS, evaluator.services().settings().bootstrap(), evaluator.services().settings().apiUrl());
     }
 
     Evaluator evaluator() {

@@ -23,7 +23,7 @@ public class WorkerStartup {
     void onStart(@Observes StartupEvent event) {
         worker = SearchWorker.start(config.settings(), config.runtime());
         LOG.infof("BitPlan search-worker %s consumes %s from Kafka at %s, files from %s", worker.services().workerId(),
-                dev.bitplan.contracts.messaging.Topics.SEARCH_REQUESTS, config.bootstrap, config.apiUrl);
+                dev.bitplan.contracts.messaging.Topics.SEARCH_REQUESTS, worker.services().settings().bootstrap(), worker.services().settings().apiUrl());
     }
 
     SearchWorker worker() {
