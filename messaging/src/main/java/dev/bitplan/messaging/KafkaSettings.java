@@ -25,6 +25,8 @@ public final class KafkaSettings {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
+        // the default 32 MiB buffer refuses any single record larger than itself (an evaluation result with its model)
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) MAX_MESSAGE_BYTES + 32L * 1024 * 1024);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());

@@ -1,0 +1,62 @@
+package dev.bitplan.evaluator;
+
+import dev.bitplan.engine.InvalidInputException;
+import dev.bitplan.messaging.PermanentFailure;
+import dev.bitplan.planner.InfeasibleBudgetException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Which failures retrying cannot fix, and how to tell a user about one in the names they uploaded. */
+final class FailureReasons {
+
+    private FailureReasons() {
+    }
+
+    /** The engine's refusals of a file or plan, and budgets no plan meets: trying again gives the same answer. */
+    static boolean permanent(Throwable t) {
+        return t instanceof InvalidInputException || t instanceof InfeasibleBudgetException;
+    }
+
+    /**
+     * The failure in words a user can act on: the first user-facing error in the cause chain, with the cached
+     * files' paths and hashes replaced by what the user called them.
+     *
+     * @param names  cache path or sha256 -> display name (e.g. {@code model 'resnet.onnx'})
+     */
+    static String describe(Throwable error, int attempts, Map<String, String> names) {
+        Throwable user = null;
+        for (Throwable t = error; t != null && user == null; t = t.getCause() == t ? null : t.getCause()) {
+            if (permanent(t) || t instanceof IllegalArgumentException || t instanceof PermanentFailure) {
+                user = t;
+            }
+        }
+        String message = rename(reason(user != null ? user : error), names);
+        return user != null ? message : "gave up after " + attempts + " tr" + (attempts == 1 ? "y" : "ies") + ": " + message
+                + " (a worker-side problem; submitting the job again may work)";
+    }
+
+    /** Display names of a job's files, keyed by their cache path and their sha256 (the engine names files either way). */
+    static Map<String, String> names(Map<String, String> shaToName, java.util.function.Function<String, String> cachePath) {
+        Map<String, String> out = new LinkedHashMap<>();
+        shaToName.forEach((sha, name) -> {
+            if (sha != null) {
+                out.put(cachePath.apply(sha), name);
+                out.put(sha, name);
+            }
+        });
+        return out;
+    }
+
+    private static String rename(String message, Map<String, String> names) {
+        String m = message;
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            m = m.replace(e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
+    private static String reason(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.bitplan.evaluator;
+
+import dev.bitplan.contracts.job.JobSpec;
+import dev.bitplan.contracts.json.Json;
+import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.planner.search.SearchSession;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The last few search sessions, by the files and spec they were built from, so the candidates of one job on
+ * one evaluator load the model and calibrate once. Each session reports progress to whoever uses it now.
+ */
+final class SessionCache {
+
+    /** What makes two candidates share a session: same files, same spec (hence same seed, splits, calibration). */
+    record Key(String modelSha256, String dataSha256, String calibrationSha256, String specJson) {
+        static Key of(String model, String data, String calibration, JobSpec spec) {
+            return new Key(model, data, calibration, Json.write(spec));
+        }
+    }
+
+    /** A session and the listener its progress goes to at the moment. */
+    static final class Entry implements ProgressListener {
+        private volatile ProgressListener current = ProgressListener.NONE;
+        SearchSession session;
+
+        void reportTo(ProgressListener listener) {
+            current = listener == null ? ProgressListener.NONE : listener;
+        }
+
+        @Override
+        public void progress(String stage, int done, int total) {
+            current.progress(stage, done, total);
+        }
+    }
+
+    private final int capacity;
+    private final Map<Key, Entry> entries;
+
+    SessionCache(int capacity) {
+        this.capacity = capacity;
+        this.entries = new LinkedHashMap<>(4, 0.75f, true); // access order: the eldest is the least recently used
+    }
+
+    /** The cached entry, or a new one whose session {@code create} builds (given the entry as its progress listener). */
+    synchronized Entry get(Key key, java.util.function.Function<ProgressListener, SearchSession> create) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            e = new Entry();
+            e.session = create.apply(e);
+            entries.put(key, e);
+            while (entries.size() > capacity) {
+                Key eldest = entries.keySet().iterator().next();
+                entries.remove(eldest); // SearchSession holds no native resources between calls: dropping it frees it
+            }
+        }
+        return e;
+    }
+
+    synchronized void evict(Key key) {
+        entries.remove(key);
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+}

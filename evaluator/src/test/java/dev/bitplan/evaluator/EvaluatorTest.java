@@ -1,0 +1,150 @@
+package dev.bitplan.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitplan.contracts.job.JobSpec;
+import dev.bitplan.contracts.job.JobState;
+import dev.bitplan.contracts.job.Method;
+import dev.bitplan.contracts.messaging.CandidateEvaluated;
+import dev.bitplan.contracts.messaging.EvaluateCandidate;
+import dev.bitplan.contracts.messaging.JobEvent;
+import dev.bitplan.contracts.messaging.Topics;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateProposal;
+import dev.bitplan.engine.onnx.ModelLoader;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.messaging.JsonSerde;
+import dev.bitplan.messaging.Publisher;
+import dev.bitplan.messaging.WorkerSettings;
+import dev.bitplan.planner.search.MeasuredCandidate;
+import dev.bitplan.planner.search.SearchRequest;
+import dev.bitplan.planner.search.SearchSession;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The evaluator end to end on a real broker, real MNIST files and an HTTP stand-in for the api. */
+class EvaluatorTest {
+
+    private static final Path MNIST = Path.of("..", "samples", "mnist");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final JobSpec SPEC = new JobSpec(null, null, null, null, null, 2, 7L, 64, 64, 3, null);
+    private static final RuntimeOptions RUNTIME = new RuntimeOptions(2, true);
+
+    private static FakeApi api;
+    private static String modelSha;
+    private static String dataSha;
+    private static String calibSha;
+    private static Publisher publisher;
+
+    @TempDir
+    static Path cache;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Kafka.bootstrap();
+        api = new FakeApi();
+        modelSha = api.blob(MNIST.resolve("resnet8_bn.onnx"));
+        dataSha = api.blob(MNIST.resolve("mnist_test.npz"));
+        calibSha = api.blob(MNIST.resolve("mnist_calib.npz"));
+        publisher = new Publisher(Kafka.bootstrap(), "test");
+    }
+
+    @AfterAll
+    static void stop() {
+        publisher.close();
+        api.close();
+    }
+
+    private static Evaluator evaluator(String topic) {
+        WorkerSettings settings = new WorkerSettings(Kafka.bootstrap(), api.url(), FakeApi.TOKEN, cache, "ev-" + UUID.randomUUID(), 6_000, null)
+                .withRetry(3, Duration.ofMillis(100));
+        return new Evaluator(settings, RUNTIME, topic, "g-" + topic);
+    }
+
+    private static void request(String topic, String jobId, JobSpec spec, CandidateProposal p) {
+        String id = EvaluateCandidate.candidateId(jobId, p.id());
+        publisher.sendAndFlush(topic, id, new EvaluateCandidate(jobId, id, modelSha, dataSha, calibSha, spec, p));
+    }
+
+    @Test
+    void measuresLikeTheInProcessSessionAndShipsALoadableArtifact() throws Exception {
+        List<CandidateProposal> proposals = List.of(
+                new CandidateProposal("fp32", "baseline-fp32", QuantPlan.of(Map.of()), 0, 0),
+                new CandidateProposal("int8", "baseline-int8", QuantPlan.uniform(8, 8), 0, 0),
+                new CandidateProposal("int4", "baseline-int4", QuantPlan.uniform(4, 8), 0, 0));
+        String topic = Kafka.topic("eval");
+        String jobId = "job-" + UUID.randomUUID();
+        api.job(jobId, JobState.EVALUATING, List.of());
+        Map<String, CandidateEvaluated> results;
+        try (Evaluator e = evaluator(topic)) {
+            proposals.forEach(p -> request(topic, jobId, SPEC, p));
+            results = Kafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> rs.size() >= 3, WAIT).stream()
+                    .map(r -> JsonSerde.read(r.value(), CandidateEvaluated.class))
+                    .collect(Collectors.toMap(c -> c.candidate().id(), c -> c));
+        }
+        assertEquals(3, results.size());
+
+        SearchSession inProcess = new SearchSession(SearchRequest.from(SPEC, MNIST.resolve("resnet8_bn.onnx"), MNIST.resolve("mnist_test.npz"),
+                MNIST.resolve("mnist_calib.npz")), RUNTIME, (s, d, t) -> { });
+        for (CandidateProposal p : proposals.subList(1, 3)) {
+            MeasuredCandidate expected = inProcess.measure(p);
+            CandidateEvaluated got = results.get(p.id());
+            assertEquals(jobId + ":" + p.id(), got.candidateId());
+            assertSameFigures(expected.candidate(), got.candidate());
+            assertNotNull(got.artifact());
+            assertEquals(FakeApi.sha256(got.artifact()), got.artifactSha256());
+            ModelLoader.parse(got.artifact(), p.id() + " artifact"); // a valid ONNX model
+            assertArrayEquals(expected.exported().bytes(), got.artifact(), "same export as in-process");
+        }
+        CandidateEvaluated fp32 = results.get("fp32");
+        assertNull(fp32.artifact(), "the FP32 baseline's model is the uploaded one");
+        assertEquals(inProcess.measure(proposals.get(0)).candidate().metric(), fp32.candidate().metric());
+        assertTrue(results.get("int8").candidate().sizeBytes() > results.get("int4").candidate().sizeBytes());
+    }
+
+    private static void assertSameFigures(Candidate expected, Candidate got) {
+        assertEquals(expected.metric(), got.metric(), 1e-9, "simulated metric");
+        assertEquals(expected.deployedMetric(), got.deployedMetric(), 1e-9, "deployed metric");
+        assertEquals(expected.sizeBytes(), got.sizeBytes());
+        assertEquals(expected.exportedBytes(), got.exportedBytes());
+        assertEquals(expected.bops(), got.bops());
+        assertNotNull(got.latencyMs());
+    }
+
+    @Test
+    void qatJobFailsWithAClearMessageAndNoResult() throws Exception {
+        String topic = Kafka.topic("qat");
+        String jobId = "job-" + UUID.randomUUID();
+        api.job(jobId, JobState.EVALUATING, List.of());
+        JobSpec qat = new JobSpec(Method.QAT, null, null, null, null, 2, 7L, 64, 64, 3, null);
+        try (Evaluator e = evaluator(topic)) {
+            request(topic, jobId, qat, new CandidateProposal("int8", "baseline-int8", QuantPlan.uniform(8, 8), 0, 0));
+            List<ConsumerRecord<String, byte[]>> events = Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
+                    rs -> !rs.isEmpty(), WAIT);
+            JobEvent failed = JsonSerde.read(events.get(0).value(), JobEvent.class);
+            assertEquals(JobEvent.Type.FAILED, failed.type());
+            assertEquals("method qat is not implemented yet (issue: QAT); use ptq", failed.message());
+            assertEquals(1, Kafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT).size());
+        }
+        assertTrue(Kafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> false, Duration.ofMillis(500)).isEmpty());
+    }
+
+    @Test
+    void candidateIdsNameTheirJob() {
+        assertEquals("job-1", CandidateEvaluationHandler.jobOf("job-1:plan-3"));
+    }
+}

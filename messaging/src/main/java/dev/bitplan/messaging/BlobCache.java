@@ -1,0 +1,99 @@
+package dev.bitplan.messaging;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The api's files (models, datasets) on local disk, by sha256. A file is fetched once, streamed to a
+ * {@code .part} file, checked against its hash and only then moved into place, so a file in the cache is
+ * always complete and verified.
+ */
+public final class BlobCache {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final ApiClient api;
+    private final Path dir;
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    public BlobCache(ApiClient api, Path dir) {
+        this.api = api;
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cache directory " + dir + " (bitplan.cache-dir)", e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The file with this sha256, fetched from the api unless cached. */
+    public Path get(String sha256) {
+        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("not a sha256 (64 lower-case hex digits): " + sha256);
+        }
+        Path target = dir.resolve(sha256);
+        if (Files.isRegularFile(target)) {
+            return target;
+        }
+        synchronized (locks.computeIfAbsent(sha256, k -> new Object())) {
+            if (!Files.isRegularFile(target)) {
+                fetch(sha256, target);
+            }
+        }
+        return target;
+    }
+
+    private void fetch(String sha256, Path target) {
+        Path part = null;
+        try {
+            // unique .part name: processes sharing a cache directory may fetch the same file at once
+            part = Files.createTempFile(dir, sha256 + ".", ".part");
+            MessageDigest digest = sha256Digest();
+            try (InputStream in = api.blob(sha256);
+                 OutputStream out = new DigestOutputStream(Files.newOutputStream(part), digest)) {
+                in.transferTo(out);
+            }
+            String actual = HexFormat.of().formatHex(digest.digest());
+            if (!actual.equals(sha256)) {
+                // transient: a truncated or garbled transfer; the loop tries again
+                throw new IllegalStateException("file " + sha256 + " from the api arrived with sha256 " + actual
+                        + " (" + Files.size(part) + " bytes): the download was corrupted; it will be fetched again");
+            }
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            part = null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot fetch file " + sha256 + " into " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (part != null) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException ignored) {
+                    // a stray .part file is overwritten by no one and harmless
+                }
+            }
+        }
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+}

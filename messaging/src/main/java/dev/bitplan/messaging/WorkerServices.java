@@ -1,0 +1,58 @@
+package dev.bitplan.messaging;
+
+/**
+ * The clients one worker process shares between its loop and its handler: the producer, the cancellation
+ * listener, the api and the file cache. Closing closes the Kafka clients.
+ */
+public final class WorkerServices implements AutoCloseable {
+
+    private final WorkerSettings settings;
+    private final Publisher publisher;
+    private final JobControlListener cancellations;
+    private final ApiClient api;
+    private final BlobCache blobs;
+
+    public WorkerServices(WorkerSettings settings) {
+        this.settings = settings;
+        this.api = new ApiClient(settings.apiUrl(), settings.internalToken());
+        this.blobs = new BlobCache(api, settings.cacheDir());
+        this.publisher = new Publisher(settings.bootstrap(), settings.workerId());
+        this.cancellations = new JobControlListener(settings.bootstrap(), settings.workerId());
+    }
+
+    public WorkerSettings settings() {
+        return settings;
+    }
+
+    public String workerId() {
+        return settings.workerId();
+    }
+
+    public Publisher publisher() {
+        return publisher;
+    }
+
+    public JobControlListener cancellations() {
+        return cancellations;
+    }
+
+    public ApiClient api() {
+        return api;
+    }
+
+    public BlobCache blobs() {
+        return blobs;
+    }
+
+    /** A loop over {@code topic} wired to these services and settings; the caller adds what is specific and starts it. */
+    public <T> WorkLoop.Builder<T> loop(String topic, String group, Class<T> type, WorkHandler<T> handler) {
+        return WorkLoop.builder(topic, type, handler).bootstrap(settings.bootstrap()).group(group).workerId(settings.workerId())
+                .sessionTimeoutMs(settings.sessionTimeoutMs()).retry(settings.retry()).publisher(publisher).cancellations(cancellations);
+    }
+
+    @Override
+    public void close() {
+        cancellations.close();
+        publisher.close();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.bitplan.messaging;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What every worker process is configured with (config keys {@code bitplan.kafka.bootstrap}, {@code bitplan.api.url},
+ * {@code bitplan.internal-token}, {@code bitplan.cache-dir}, {@code bitplan.worker.*}).
+ *
+ * @param workerId          names this worker in events and dead letters; also its static group membership id
+ * @param sessionTimeoutMs  how soon the group notices a dead worker and hands its work to another
+ */
+public record WorkerSettings(String bootstrap, String apiUrl, String internalToken, Path cacheDir, String workerId, int sessionTimeoutMs,
+                             RetryPolicy retry) {
+
+    public WorkerSettings {
+        if (bootstrap == null || bootstrap.isBlank()) {
+            throw new IllegalArgumentException("bitplan.kafka.bootstrap (BITPLAN_KAFKA_BOOTSTRAP) is not set");
+        }
+        if (apiUrl == null || apiUrl.isBlank()) {
+            throw new IllegalArgumentException("bitplan.api.url (BITPLAN_API_URL) is not set");
+        }
+        cacheDir = cacheDir == null ? defaultCacheDir() : cacheDir;
+        workerId = workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId;
+        retry = retry == null ? RetryPolicy.defaults() : retry;
+    }
+
+    public static WorkerSettings of(String bootstrap, String apiUrl, String internalToken, Path cacheDir, String workerId,
+                                    int sessionTimeoutMs, int maxAttempts) {
+        return new WorkerSettings(bootstrap, apiUrl, internalToken, cacheDir, workerId, sessionTimeoutMs,
+                new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT_FIRST_DELAY));
+    }
+
+    public WorkerSettings withRetry(int attempts, Duration firstDelay) {
+        return new WorkerSettings(bootstrap, apiUrl, internalToken, cacheDir, workerId, sessionTimeoutMs, new RetryPolicy(attempts, firstDelay));
+    }
+
+    public static Path defaultCacheDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "bitplan-cache");
+    }
+
+    /** Host name and process id: unique per running process, so two workers never fence each other. */
+    public static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+}

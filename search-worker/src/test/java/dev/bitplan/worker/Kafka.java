@@ -1,0 +1,65 @@
+package dev.bitplan.worker;
+
+import dev.bitplan.messaging.KafkaSettings;
+import dev.bitplan.messaging.TopicSetup;
+import dev.bitplan.stack.LocalKafka;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/** One real in-JVM broker for this module's tests, and reading helpers. */
+final class Kafka {
+
+    private static LocalKafka kafka;
+
+    private Kafka() {
+    }
+
+    static synchronized String bootstrap() {
+        if (kafka == null) {
+            kafka = LocalKafka.start(null, 0);
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+            TopicSetup.ensure(kafka.bootstrapServers());
+        }
+        return kafka.bootstrapServers();
+    }
+
+    /** A fresh work topic with its dead-letter topic, so each test's worker sees only its own requests. */
+    static String topic(String prefix) throws Exception {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1), new NewTopic(name + ".dlq", 1, (short) 1))).all().get();
+        }
+        return name;
+    }
+
+    /** Reads the topics from the start, keeping the records {@code keep} accepts, until {@code done} holds for them. */
+    static List<ConsumerRecord<String, byte[]>> readUntil(List<String> topics, Predicate<ConsumerRecord<String, byte[]>> keep,
+                                                          Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
+        Properties props = KafkaSettings.consumer(bootstrap(), "reader-" + UUID.randomUUID(), null, 10_000);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
+            c.subscribe(topics);
+            long end = System.nanoTime() + timeout.toNanos();
+            while (!done.test(out) && System.nanoTime() < end) {
+                c.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (keep.test(r)) {
+                        out.add(r);
+                    }
+                });
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.bitplan.worker;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/** Points the app under test at this module's real in-JVM broker. */
+public class KafkaResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        return Map.of("bitplan.kafka.bootstrap", Kafka.bootstrap(), "bitplan.api.url", "http://localhost:9",
+                "bitplan.worker.id", "quarkus-test-worker");
+    }
+
+    @Override
+    public void stop() {
+        // the broker is shared with the plain tests and stops with the JVM
+    }
+}

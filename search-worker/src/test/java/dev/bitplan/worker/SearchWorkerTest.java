@@ -1,0 +1,189 @@
+package dev.bitplan.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bitplan.contracts.job.JobSpec;
+import dev.bitplan.contracts.job.JobState;
+import dev.bitplan.contracts.messaging.EvaluateCandidate;
+import dev.bitplan.contracts.messaging.JobControl;
+import dev.bitplan.contracts.messaging.JobEvent;
+import dev.bitplan.contracts.messaging.SearchRequested;
+import dev.bitplan.contracts.messaging.Topics;
+import dev.bitplan.contracts.search.CandidateProposal;
+import dev.bitplan.contracts.search.LayerSensitivity;
+import dev.bitplan.contracts.search.SearchProfile;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.messaging.JsonSerde;
+import dev.bitplan.messaging.Publisher;
+import dev.bitplan.messaging.WorkLoop;
+import dev.bitplan.messaging.WorkerSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The search worker end to end on a real broker, real MNIST files and an HTTP stand-in for the api. */
+class SearchWorkerTest {
+
+    private static final Path MNIST = Path.of("..", "samples", "mnist");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    /** Small settings so that a whole search takes seconds. */
+    static final JobSpec SPEC = new JobSpec(null, null, null, null, null, 2, 7L, 64, 64, 3, null);
+
+    private static FakeApi api;
+    private static String modelSha;
+    private static String dataSha;
+    private static String calibSha;
+    private static Publisher publisher;
+
+    @TempDir
+    static Path cache;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Kafka.bootstrap();
+        api = new FakeApi();
+        modelSha = api.blob(MNIST.resolve("resnet8_bn.onnx"));
+        dataSha = api.blob(MNIST.resolve("mnist_test.npz"));
+        calibSha = api.blob(MNIST.resolve("mnist_calib.npz"));
+        publisher = new Publisher(Kafka.bootstrap(), "test");
+    }
+
+    @AfterAll
+    static void stop() {
+        publisher.close();
+        api.close();
+    }
+
+    private static SearchWorker worker(String topic) {
+        WorkerSettings settings = new WorkerSettings(Kafka.bootstrap(), api.url(), FakeApi.TOKEN, cache, "sw-" + UUID.randomUUID(), 6_000, null)
+                .withRetry(3, Duration.ofMillis(100));
+        return new SearchWorker(settings, new RuntimeOptions(2, true), topic, "g-" + topic);
+    }
+
+    private static String submit(String topic, String jobId, String model) {
+        publisher.sendAndFlush(topic, jobId, new SearchRequested(jobId, model, "resnet8_bn.onnx", dataSha, "mnist_test.npz", calibSha, SPEC));
+        return jobId;
+    }
+
+    private static List<JobEvent> events(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().filter(r -> r.topic().equals(Topics.JOB_EVENTS)).map(r -> JsonSerde.read(r.value(), JobEvent.class)).toList();
+    }
+
+    private static List<EvaluateCandidate> evaluations(List<ConsumerRecord<String, byte[]>> records) {
+        return records.stream().filter(r -> r.topic().equals(Topics.EVAL_REQUESTS)).map(r -> JsonSerde.read(r.value(), EvaluateCandidate.class)).toList();
+    }
+
+    /** Everything published for a job until its search ended (EVALUATING, FAILED) or {@code extra} says so. */
+    private static List<ConsumerRecord<String, byte[]>> recordsOf(String jobId) {
+        return Kafka.readUntil(List.of(Topics.JOB_EVENTS, Topics.EVAL_REQUESTS), r -> r.key().startsWith(jobId),
+                rs -> events(rs).stream().anyMatch(e -> e.state() == JobState.EVALUATING || e.type() == JobEvent.Type.FAILED), WAIT);
+    }
+
+    private static long count(List<JobEvent> events, JobEvent.Type type) {
+        return events.stream().filter(e -> e.type() == type).count();
+    }
+
+    @Test
+    void searchPublishesEveryLayerTheProfileAndOneEvaluationPerProposalThenResumesFromStoredLayers() throws Exception {
+        String topic = Kafka.topic("search");
+        try (SearchWorker w = worker(topic)) {
+            String full = "job-" + UUID.randomUUID();
+            api.job(full, JobState.QUEUED, List.of());
+            submit(topic, full, modelSha);
+            List<ConsumerRecord<String, byte[]>> records = recordsOf(full);
+            List<JobEvent> events = events(records);
+            List<LayerSensitivity> layers = events.stream().filter(e -> e.type() == JobEvent.Type.LAYER).map(JobEvent::layer).toList();
+            assertEquals(10, layers.size(), "resnet8 has 10 quantizable layers");
+            assertEquals(1, count(events, JobEvent.Type.PROFILED));
+            assertEquals(JobState.PROFILING, events.get(0).state());
+            assertTrue(events.stream().anyMatch(e -> e.state() == JobState.SOLVING));
+            assertTrue(count(events, JobEvent.Type.PROGRESS) > 0);
+            SearchProfile profile = events.stream().filter(e -> e.type() == JobEvent.Type.PROFILED).findFirst().orElseThrow().profile();
+            assertEquals("resnet8_bn.onnx", profile.inputs().model());
+            assertEquals("mnist_test.npz", profile.inputs().data());
+            List<EvaluateCandidate> evals = evaluations(records);
+            assertEquals(profile.proposals(), evals.stream().map(EvaluateCandidate::proposal).toList());
+            for (EvaluateCandidate e : evals) {
+                assertEquals(full + ":" + e.proposal().id(), e.candidateId());
+                assertEquals(modelSha, e.modelSha256());
+                assertEquals(calibSha, e.calibrationDataSha256());
+            }
+
+            // a second worker resumes a job whose first half of layers is stored
+            String resumed = "job-" + UUID.randomUUID();
+            api.job(resumed, JobState.PROFILING, layers.subList(0, 5));
+            submit(topic, resumed, modelSha);
+            List<JobEvent> again = events(recordsOf(resumed));
+            List<String> measuredAgain = again.stream().filter(e -> e.type() == JobEvent.Type.LAYER).map(e -> e.layer().layer()).toList();
+            assertEquals(layers.subList(5, 10).stream().map(LayerSensitivity::layer).toList(), measuredAgain);
+            SearchProfile resumedProfile = again.stream().filter(e -> e.type() == JobEvent.Type.PROFILED).findFirst().orElseThrow().profile();
+            assertEquals(plans(profile.proposals()), plans(resumedProfile.proposals()));
+            assertEquals(profile.layers().stream().map(l -> l.options().stream().map(o -> o.sensitivity()).toList()).toList(),
+                    resumedProfile.layers().stream().map(l -> l.options().stream().map(o -> o.sensitivity()).toList()).toList());
+        }
+    }
+
+    private static List<String> plans(List<CandidateProposal> proposals) {
+        return proposals.stream().map(p -> p.id() + "=" + p.plan()).toList();
+    }
+
+    @Test
+    void corruptModelFailsTheJobOnceWithTheReasonAndDeadLettersTheRequest() throws Exception {
+        String topic = Kafka.topic("corrupt");
+        String broken = api.blob("this is a text file, not a model".getBytes(StandardCharsets.UTF_8));
+        String jobId = "job-" + UUID.randomUUID();
+        api.job(jobId, JobState.QUEUED, List.of());
+        try (SearchWorker w = worker(topic)) {
+            submit(topic, jobId, broken);
+            List<JobEvent> events = events(recordsOf(jobId));
+            JobEvent failed = events.get(events.size() - 1);
+            assertEquals(JobEvent.Type.FAILED, failed.type());
+            assertTrue(failed.message().startsWith("model 'resnet8_bn.onnx' is not an ONNX model"), failed.message());
+            assertEquals(0, count(events, JobEvent.Type.LAYER));
+            List<ConsumerRecord<String, byte[]>> dlq = Kafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT);
+            assertEquals(jobId, dlq.get(0).key());
+            assertEquals("1", new String(dlq.get(0).headers().lastHeader(WorkLoop.HEADER_ATTEMPTS).value(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void cancelledJobStopsMidSensitivityAndAJobCancelledBeforeItStartsIsSkipped() throws Exception {
+        String topic = Kafka.topic("cancel");
+        try (SearchWorker w = worker(topic)) {
+            assertTrue(w.services().cancellations().awaitReady(WAIT));
+            String skipped = "job-" + UUID.randomUUID();
+            api.job(skipped, JobState.CANCELLED, List.of());
+            submit(topic, skipped, modelSha);
+
+            String jobId = "job-" + UUID.randomUUID();
+            api.job(jobId, JobState.QUEUED, List.of());
+            submit(topic, jobId, modelSha);
+            Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
+                    rs -> events(rs).stream().anyMatch(e -> e.type() == JobEvent.Type.LAYER), WAIT);
+            publisher.sendAndFlush(Topics.JOB_CONTROL, jobId, new JobControl(jobId, JobControl.Action.CANCEL));
+
+            // the worker is free again: a next job runs to its end
+            String next = "job-" + UUID.randomUUID();
+            api.job(next, JobState.QUEUED, List.of());
+            submit(topic, next, modelSha);
+            assertEquals(1, count(events(recordsOf(next)), JobEvent.Type.PROFILED));
+
+            List<JobEvent> cancelled = events(Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId), rs -> false,
+                    Duration.ofSeconds(1)));
+            assertTrue(count(cancelled, JobEvent.Type.LAYER) < 10, "stopped before measuring every layer");
+            assertEquals(0, count(cancelled, JobEvent.Type.PROFILED));
+            assertEquals(0, count(cancelled, JobEvent.Type.FAILED));
+            assertFalse(Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(skipped), rs -> false, Duration.ofMillis(500))
+                    .iterator().hasNext(), "a job cancelled before it started publishes nothing");
+        }
+    }
+}
