@@ -1,5 +1,7 @@
 package dev.bitplan.evaluator;
 
+import dev.bitplan.messaging.FailureReasons;
+import dev.bitplan.planner.search.SearchErrors;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;
@@ -100,7 +102,7 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
             return;
         }
         String reason = request == null ? "an evaluation request could not be read (" + error.getMessage() + "); submit the job again"
-                : "candidate " + request.proposal().id() + ": " + FailureReasons.describe(error, attempts, names(request));
+                : "candidate " + request.proposal().id() + ": " + FailureReasons.describe(error, attempts, names(request), SearchErrors::permanent);
         if (error instanceof PermanentFailure && QAT_NOT_IMPLEMENTED.equals(error.getMessage())) {
             reason = QAT_NOT_IMPLEMENTED;
         }

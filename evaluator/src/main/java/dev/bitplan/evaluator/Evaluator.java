@@ -1,5 +1,6 @@
 package dev.bitplan.evaluator;
 
+import dev.bitplan.planner.search.SearchErrors;
 import dev.bitplan.contracts.messaging.EvaluateCandidate;
 import dev.bitplan.contracts.messaging.Topics;
 import dev.bitplan.engine.runtime.RuntimeOptions;
@@ -21,7 +22,7 @@ public final class Evaluator implements AutoCloseable {
         TopicSetup.ensure(settings.bootstrap());
         this.services = new WorkerServices(settings);
         this.loop = services.loop(topic, group, EvaluateCandidate.class, new CandidateEvaluationHandler(services, runtime))
-                .permanentWhen(FailureReasons::permanent).start();
+                .permanentWhen(SearchErrors::permanent).start();
     }
 
     public static Evaluator start(WorkerSettings settings, RuntimeOptions runtime) {

@@ -1,5 +1,7 @@
 package dev.bitplan.worker;
 
+import dev.bitplan.messaging.FailureReasons;
+import dev.bitplan.planner.search.SearchErrors;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.messaging.EvaluateCandidate;
@@ -99,7 +101,7 @@ public final class SearchJobHandler implements WorkHandler<SearchRequested> {
             return; // nothing to tell; the dead letter keeps the record
         }
         String reason = request == null ? "the search request could not be read (" + error.getMessage() + "); submit the job again"
-                : FailureReasons.describe(error, attempts, names(request));
+                : FailureReasons.describe(error, attempts, names(request), SearchErrors::permanent);
         services.publisher().sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.failed(jobId, reason, services.workerId()));
     }
 

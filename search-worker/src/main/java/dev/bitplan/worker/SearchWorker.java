@@ -1,5 +1,6 @@
 package dev.bitplan.worker;
 
+import dev.bitplan.planner.search.SearchErrors;
 import dev.bitplan.contracts.messaging.SearchRequested;
 import dev.bitplan.contracts.messaging.Topics;
 import dev.bitplan.engine.runtime.RuntimeOptions;
@@ -21,7 +22,7 @@ public final class SearchWorker implements AutoCloseable {
         TopicSetup.ensure(settings.bootstrap());
         this.services = new WorkerServices(settings);
         this.loop = services.loop(topic, group, SearchRequested.class, new SearchJobHandler(services, runtime))
-                .permanentWhen(FailureReasons::permanent).start();
+                .permanentWhen(SearchErrors::permanent).start();
     }
 
     public static SearchWorker start(WorkerSettings settings, RuntimeOptions runtime) {

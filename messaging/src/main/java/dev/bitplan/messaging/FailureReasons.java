@@ -1,32 +1,26 @@
-package dev.bitplan.worker;
+package dev.bitplan.messaging;
 
-import dev.bitplan.engine.InvalidInputException;
-import dev.bitplan.messaging.PermanentFailure;
-import dev.bitplan.planner.InfeasibleBudgetException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
-/** Which failures retrying cannot fix, and how to tell a user about one in the names they uploaded. */
-final class FailureReasons {
+/** How to tell a user about a worker's failure, in the names they uploaded. */
+public final class FailureReasons {
 
     private FailureReasons() {
-    }
-
-    /** The engine's refusals of a file or plan, and budgets no plan meets: trying again gives the same answer. */
-    static boolean permanent(Throwable t) {
-        return t instanceof InvalidInputException || t instanceof InfeasibleBudgetException;
     }
 
     /**
      * The failure in words a user can act on: the first user-facing error in the cause chain, with the cached
      * files' paths and hashes replaced by what the user called them.
      *
-     * @param names  cache path or sha256 -> display name (e.g. {@code model 'resnet.onnx'})
+     * @param names      cache path or sha256 -> display name (e.g. {@code model 'resnet.onnx'})
+     * @param userError  the domain's errors about the user's input (the engine's refusals, infeasible budgets)
      */
-    static String describe(Throwable error, int attempts, Map<String, String> names) {
+    public static String describe(Throwable error, int attempts, Map<String, String> names, Predicate<Throwable> userError) {
         Throwable user = null;
         for (Throwable t = error; t != null && user == null; t = t.getCause() == t ? null : t.getCause()) {
-            if (permanent(t) || t instanceof IllegalArgumentException || t instanceof PermanentFailure) {
+            if (userError.test(t) || t instanceof IllegalArgumentException || t instanceof PermanentFailure) {
                 user = t;
             }
         }
@@ -36,7 +30,7 @@ final class FailureReasons {
     }
 
     /** Display names of a job's files, keyed by their cache path and their sha256 (the engine names files either way). */
-    static Map<String, String> names(Map<String, String> shaToName, java.util.function.Function<String, String> cachePath) {
+    public static Map<String, String> names(Map<String, String> shaToName, java.util.function.Function<String, String> cachePath) {
         Map<String, String> out = new LinkedHashMap<>();
         shaToName.forEach((sha, name) -> {
             if (sha != null) {
