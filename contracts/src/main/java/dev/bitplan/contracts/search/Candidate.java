@@ -9,7 +9,7 @@ import dev.bitplan.contracts.plan.QuantPlan;
  * @param id                   stable within a report: {@code fp32}, {@code int8}, {@code int4}, {@code plan-1}, ...
  * @param kind                 {@code solver}, {@code baseline-fp32}, {@code baseline-int8} or {@code baseline-int4}
  * @param metric               the simulated metric on the validation samples
- * @param deployedMetric       the exported model's metric, run as deployed (null when not exported)
+ * @param deployedMetric       the exported model's metric, run as deployed (every candidate is exported and re-run)
  * @param sizeBytes            modelled size
  * @param exportedBytes        size of the exported file (null when not exported)
  * @param latencyMs            measured batch-1 latency of the deployed model (null when not measured)

@@ -1,5 +1,6 @@
 package dev.bitplan.planner.search;
 
+import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.search.SearchBudgets;
@@ -18,6 +19,12 @@ import java.nio.file.Path;
 public record SearchRequest(Path model, Path data, Path calibrationData, int calibrationSamples, int sensitivitySamples,
                             Metric metric, QuantizationOptions quantization, SearchSpace space, SearchBudgets budgets,
                             int candidates, long seed, int latencyRuns, int latencyBatch) {
+
+    /** The request of a job: the same one {@code bitplan search} builds from the same values on its command line. */
+    public static SearchRequest from(JobSpec spec, Path model, Path data, Path calibrationData) {
+        return new SearchRequest(model, data, calibrationData, spec.calibrationSamples(), spec.sensitivitySamples(), spec.metricOrNull(),
+                spec.quantization(), spec.space(), spec.budgets(), spec.candidates(), spec.seed(), spec.latencyRuns(), spec.latencyBatch());
+    }
 
     public SearchRequest {
         if (candidates < 1) {

@@ -1,0 +1,11 @@
+package dev.bitplan.planner.search;
+
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.engine.export.ExportedModel;
+
+/**
+ * A measured candidate and its deployable model (the BN-folded float model for the FP32 baseline). Its
+ * {@code onFront} and {@code withinBudgets} flags are decided later, over all candidates, by {@link ReportAssembler}.
+ */
+public record MeasuredCandidate(Candidate candidate, ExportedModel exported) {
+}

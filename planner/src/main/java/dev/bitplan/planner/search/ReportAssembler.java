@@ -1,0 +1,79 @@
+package dev.bitplan.planner.search;
+
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateProposal;
+import dev.bitplan.contracts.search.SearchProfile;
+import dev.bitplan.contracts.search.SearchReport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Puts a report together from the search's profile and its measured candidates, wherever they were measured:
+ * marks the Pareto front, checks every budget, picks the recommendation. The same code serves the in-process
+ * search and the service, so both give the same report for the same measurements.
+ */
+public final class ReportAssembler {
+
+    private ReportAssembler() {
+    }
+
+    /**
+     * @param measured one candidate per proposal of the profile, in any order (the report keeps the proposals' order)
+     * @throws IllegalArgumentException when a proposal has no measurement or a measurement no proposal
+     */
+    public static SearchReport assemble(SearchProfile profile, List<Candidate> measured) {
+        Map<String, Candidate> byId = new LinkedHashMap<>();
+        measured.forEach(c -> byId.put(c.id(), c));
+        List<Candidate> ordered = new ArrayList<>();
+        for (CandidateProposal p : profile.proposals()) {
+            Candidate c = byId.remove(p.id());
+            if (c == null) {
+                throw new IllegalArgumentException("candidate " + p.id() + " has not been measured");
+            }
+            ordered.add(c);
+        }
+        if (!byId.isEmpty()) {
+            throw new IllegalArgumentException("measured candidates the search did not propose: " + byId.keySet());
+        }
+        List<Candidate> marked = markFront(ordered);
+        Recommendation rec = Recommendation.pick(marked, profile.budgets(), profile.fp32().metric(), profile.fp32().sizeBytes());
+        double fp32Latency = ordered.stream().filter(c -> c.kind().equals("baseline-fp32")).findFirst()
+                .map(Candidate::latencyMs).orElse(profile.fp32().latencyMs());
+        SearchReport.Fp32 fp32 = new SearchReport.Fp32(profile.fp32().metric(), profile.fp32().sizeBytes(), fp32Latency, profile.fp32().bops());
+        return new SearchReport(SearchReport.SCHEMA_VERSION, profile.metricName(), profile.inputs(), profile.settings(), fp32,
+                profile.budgets(), profile.layers(), profile.pairs(), rec.candidates(), rec.recommended(), rec.reason(),
+                notes(profile.latencyOverheadMs(), rec.candidates()), profile.stageMillis());
+    }
+
+    private static List<Candidate> markFront(List<Candidate> candidates) {
+        List<ParetoFront.Point> points = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            points.add(new ParetoFront.Point(i, c.metric(), c.sizeBytes(), c.latencyMs()));
+        }
+        Set<Integer> front = new LinkedHashSet<>(ParetoFront.front(points));
+        List<Candidate> out = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            out.add(new Candidate(c.id(), c.kind(), c.plan(), c.metric(), c.deployedMetric(), c.sizeBytes(), c.exportedBytes(),
+                    c.latencyMs(), c.estimatedLatencyMs(), c.bops(), c.objective(), front.contains(i), c.withinBudgets()));
+        }
+        return out;
+    }
+
+    private static List<String> notes(double overheadMillis, List<Candidate> candidates) {
+        double[] errors = candidates.stream().filter(c -> c.latencyMs() != null && c.latencyMs() > 0)
+                .mapToDouble(c -> (c.estimatedLatencyMs() - c.latencyMs()) / c.latencyMs()).sorted().toArray();
+        double median = errors.length == 0 ? Double.NaN : errors[errors.length / 2];
+        return List.of(String.format(Locale.ROOT,
+                "latency estimate = %.3f ms for non-layer ops (measured FP32 minus its layers) + the layers' table entries; "
+                        + "median error against the measured deployed latency over %d candidates: %+.0f%% (each single-layer "
+                        + "table entry pays its own input Q/DQ, which chained quantized layers share)",
+                overheadMillis, errors.length, 100 * median));
+    }
+}
