@@ -8,6 +8,8 @@ import dev.bitplan.api.rest.ApiProblem;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateProposal;
+import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.LayerSensitivity;
 import dev.bitplan.contracts.search.SearchReport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,8 +31,13 @@ public class ResultService {
 
     @Transactional
     public List<ObjectNode> candidates(String tenantId, String jobId, boolean frontOnly) {
-        JobService.require(tenantId, jobId);
-        return CandidateEntity.ofJob(jobId).stream().filter(c -> !frontOnly || c.onFront).map(ResultService::view).toList();
+        JobEntity job = JobService.require(tenantId, jobId);
+        List<String> order = job.profile == null ? List.of()
+                : Json.read(job.profile, SearchProfile.class).proposals().stream().map(CandidateProposal::id).toList();
+        // the proposals' order (as in the report), then anything not proposed in arrival order
+        return CandidateEntity.ofJob(jobId).stream().filter(c -> !frontOnly || c.onFront)
+                .sorted(java.util.Comparator.comparingInt(c -> order.contains(c.proposalId) ? order.indexOf(c.proposalId) : order.size()))
+                .map(ResultService::view).toList();
     }
 
     @Transactional
