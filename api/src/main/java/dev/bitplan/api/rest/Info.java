@@ -3,8 +3,8 @@ package dev.bitplan.api.rest;
 /** What {@code GET /api/info} returns: the service name, its version and what it can do so far. */
 public record Info(String name, String version, String status) {
 
-    /** The placeholder answer until the REST API, jobs and database arrive (issue 4). */
+    /** What this build of the service offers. */
     public static Info current() {
-        return new Info("bitplan", "0.1.0", "engine only: REST API, jobs and database arrive with issue 4");
+        return new Info("bitplan", "0.1.0", "service: models, datasets and jobs over REST (see /q/swagger-ui), PostgreSQL, Kafka workers");
     }
 }

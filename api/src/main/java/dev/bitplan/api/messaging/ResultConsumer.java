@@ -1,0 +1,158 @@
+package dev.bitplan.api.messaging;
+
+import dev.bitplan.api.config.ApiConfig;
+import dev.bitplan.api.service.EventApplier;
+import dev.bitplan.contracts.messaging.CandidateEvaluated;
+import dev.bitplan.contracts.messaging.JobEvent;
+import dev.bitplan.contracts.messaging.Topics;
+import dev.bitplan.messaging.JsonSerde;
+import dev.bitplan.messaging.KafkaSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies job events and evaluation results from Kafka (group {@code bitplan-api}), one record at a time, and
+ * commits its offset only after the record's database transaction committed: at-least-once, made harmless by the
+ * idempotent {@link EventApplier}. A record that cannot be read or applied goes to {@code <topic>.dlq} and the
+ * consumer moves on; a failure that looks temporary (database away) is retried from the same offset.
+ */
+@ApplicationScoped
+public class ResultConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ResultConsumer.class);
+    private static final int ATTEMPTS = 3;
+
+    @Inject
+    ApiConfig config;
+
+    @Inject
+    EventApplier applier;
+
+    @Inject
+    KafkaPublisher publisher;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public synchronized void start() {
+        if (running.getAndSet(true)) {
+            return;
+        }
+        Properties p = KafkaSettings.consumer(config.kafkaBootstrap(), "bitplan-api", null, 30_000);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        consumer = new KafkaConsumer<>(p);
+        consumer.subscribe(List.of(Topics.JOB_EVENTS, Topics.EVAL_RESULTS));
+        thread = new Thread(this::run, "bitplan-api-results");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@jakarta.enterprise.event.Observes ShutdownEvent ev) {
+        if (running.getAndSet(false) && consumer != null) {
+            consumer.wakeup();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (!handle(record)) {
+                        // seek back so the record is polled again after a pause, without committing past it
+                        consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                        sleepQuietly(1000);
+                        break;
+                    }
+                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1)));
+                }
+            }
+        } catch (WakeupException e) {
+            // stopping
+        } catch (RuntimeException e) {
+            LOG.error("result consumer stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** @return true when the record is done with (applied, or sent to the DLQ), false to retry it */
+    private boolean handle(ConsumerRecord<String, byte[]> record) {
+        Object message;
+        try {
+            message = record.topic().equals(Topics.JOB_EVENTS) ? JsonSerde.read(record.value(), JobEvent.class)
+                    : JsonSerde.read(record.value(), CandidateEvaluated.class);
+        } catch (SerializationException | NullPointerException e) {
+            return deadLetter(record, "unreadable: " + e.getMessage());
+        }
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                if (message instanceof JobEvent event) {
+                    applier.apply(event);
+                } else {
+                    applier.apply((CandidateEvaluated) message);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                last = e;
+                LOG.warnf("applying %s@%d failed (attempt %d): %s", record.topic(), record.offset(), attempt, e.getMessage());
+                sleepQuietly(200L * attempt);
+            }
+        }
+        if (isTransient(last)) {
+            return false;
+        }
+        LOG.error("giving up on " + record.topic() + "@" + record.offset(), last);
+        return deadLetter(record, String.valueOf(last.getMessage()));
+    }
+
+    private boolean deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        try {
+            publisher.sendRaw(Topics.dlq(record.topic()), record.key(), record.value(), reason);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.errorf("cannot dead-letter %s@%d: %s", record.topic(), record.offset(), e.getMessage());
+            return false;
+        }
+    }
+
+    private static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientException || t instanceof java.net.ConnectException
+                    || t instanceof jakarta.persistence.PessimisticLockException
+                    || t instanceof org.hibernate.exception.JDBCConnectionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

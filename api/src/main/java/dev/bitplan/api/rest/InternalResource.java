@@ -1,0 +1,53 @@
+package dev.bitplan.api.rest;
+
+import dev.bitplan.api.persistence.BlobStore;
+import dev.bitplan.api.persistence.JobEntity;
+import dev.bitplan.api.service.ResultService;
+import dev.bitplan.contracts.search.LayerSensitivity;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.util.List;
+
+/** For workers (internal token): files by hash, and a job's stored per-layer results to resume from. */
+@Path("/internal")
+public class InternalResource {
+
+    /** What a resuming worker needs to know of a job. */
+    public record InternalJob(String id, String state, List<LayerSensitivity> sensitivity) {
+    }
+
+    @Inject
+    BlobStore blobs;
+
+    @Inject
+    ResultService results;
+
+    @GET
+    @Path("/blobs/{sha256}")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response blob(@PathParam("sha256") String sha256) {
+        String sha = sha256.toLowerCase();
+        BlobStore.BlobInfo info = blobs.info(sha).orElseThrow(() -> ApiProblem.notFound("sha256", "blob", sha256));
+        StreamingOutput body = out -> blobs.copyTo(sha, out);
+        return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM).header("Content-Length", info.sizeBytes()).build();
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    public InternalJob job(@PathParam("id") String id) {
+        JobEntity job = JobEntity.findById(id);
+        if (job == null) {
+            throw ApiProblem.notFound("id", "job", id);
+        }
+        return new InternalJob(job.id, job.state.name(), results.sensitivityOf(id));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.bitplan.api.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.bitplan.api.service.JobRequest;
+import dev.bitplan.contracts.json.Json;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the body of {@code POST /api/jobs} with the contracts' strict mapping and names the field at fault:
+ * an unknown field, a value of the wrong type, or a record check that failed ("maxSizeBytes must be > 0").
+ */
+public final class JobRequestReader {
+
+    // "maxSizeBytes must be ...", "unknown metric 'x'", "give maxSizeBytes or maxSizeRatio, not both"
+    private static final Pattern LEADING_FIELD = Pattern.compile("^([a-zA-Z]+) must be");
+    private static final Pattern UNKNOWN_VALUE = Pattern.compile("^unknown ([a-zA-Z]+) '");
+    private static final Pattern EITHER = Pattern.compile("^give ([a-zA-Z]+) or ([a-zA-Z]+), not both");
+
+    private JobRequestReader() {
+    }
+
+    public static JobRequest read(String body) {
+        if (body == null || body.isBlank()) {
+            throw ApiProblem.badRequest(null, "the request body is empty; send the job as JSON: "
+                    + "{\"model\":\"name\" or \"modelVersionId\":\"...\", \"datasetId\":\"...\", \"spec\":{...}}");
+        }
+        JsonNode tree;
+        try {
+            tree = Json.mapper().readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badRequest(null, "malformed JSON body: " + firstLine(e.getOriginalMessage()));
+        }
+        if (!tree.isObject()) {
+            throw ApiProblem.badRequest(null, "the job must be a JSON object, got " + tree.getNodeType().name().toLowerCase());
+        }
+        try {
+            return Json.mapper().treeToValue(tree, JobRequest.class);
+        } catch (UnrecognizedPropertyException e) {
+            String field = path(e);
+            throw ApiProblem.badRequest(field, "unknown field '" + field + "'; known fields here: "
+                    + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+        } catch (JsonMappingException e) {
+            String message = rootMessage(e);
+            String field = fieldOf(path(e), message);
+            throw ApiProblem.badRequest(field, (field == null ? "" : field + ": ") + message);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.badRequest(null, "malformed JSON body: " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    /** The dotted path of the value being read, e.g. {@code spec.budgets.maxSizeBytes}. */
+    static String path(JsonMappingException e) {
+        String p = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
+        return p.isEmpty() ? null : p;
+    }
+
+    /** A record check names its own field in its message; append it to the path of the record. */
+    static String fieldOf(String path, String message) {
+        String prefix = path == null ? "" : path + ".";
+        for (Pattern p : new Pattern[] {LEADING_FIELD, UNKNOWN_VALUE, EITHER}) {
+            Matcher m = p.matcher(message);
+            if (m.find()) {
+                String name = m.group(p == EITHER ? 2 : 1);
+                return path != null && (path.equals(name) || path.endsWith("." + name)) ? path : prefix + name;
+            }
+        }
+        return path;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t instanceof JsonProcessingException j ? j.getOriginalMessage() : t.getMessage();
+        return firstLine(m == null ? e.getMessage() : m);
+    }
+
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl > 0 ? s.substring(0, nl) : s;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.bitplan.api.rest;
+
+import dev.bitplan.api.auth.Caller;
+import dev.bitplan.api.service.ModelService;
+import dev.bitplan.api.service.Uploads;
+import dev.bitplan.api.service.Views.ModelSummary;
+import dev.bitplan.api.service.Views.ModelVersionView;
+import dev.bitplan.api.service.Views.ModelView;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Models and versions; uploads are multipart ({@code file}, {@code name}), spooled to disk by Quarkus. */
+@Path("/api/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelResource {
+
+    @Inject
+    ModelService models;
+
+    @Inject
+    Caller caller;
+
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response create(@RestForm("file") FileUpload file, @RestForm("name") String name) {
+        ModelVersionView v = models.create(caller.tenantId(), name, upload(file));
+        return Response.created(URI.create("/api/models/" + v.name())).entity(v).build();
+    }
+
+    @POST
+    @Path("/{name}/versions")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response addVersion(@PathParam("name") String name, @RestForm("file") FileUpload file) {
+        ModelVersionView v = models.addVersion(caller.tenantId(), name, upload(file));
+        return Response.created(URI.create("/api/models/" + v.name())).entity(v).build();
+    }
+
+    @GET
+    public List<ModelSummary> list() {
+        return models.list(caller.tenantId());
+    }
+
+    @GET
+    @Path("/{name}")
+    public ModelView get(@PathParam("name") String name) {
+        return models.get(caller.tenantId(), name);
+    }
+
+    static Uploads upload(FileUpload file) {
+        return file == null ? Uploads.of(null, null, 0, "file") : Uploads.of(file.uploadedFile(), file.fileName(), file.size(), "file");
+    }
+}

@@ -1,0 +1,63 @@
+package dev.bitplan.api.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.bitplan.engine.InvalidInputException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every refusal into {@code application/problem+json}; an unexpected error is logged and answered 500. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response apiProblem(ApiProblem e) {
+        return answer(Problem.of(e.status(), e.title(), e.getMessage(), e.field()));
+    }
+
+    /** The engine's refusals: wrong kind of file 415, a file we cannot use 422, a malformed request 400. */
+    @ServerExceptionMapper
+    public Response invalidInput(InvalidInputException e) {
+        return answer(Problem.of(status(e.problem()), title(e.problem()), e.getMessage(), "file"));
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        return answer(Problem.of(400, "Bad request", "malformed JSON body: " + JobRequestReader.firstLine(e.getOriginalMessage()), null));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        return answer(Problem.of(status, title, e.getMessage(), null));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(RuntimeException e) {
+        LOG.error("unexpected error", e);
+        return answer(Problem.of(500, "Internal server error", "the api failed unexpectedly: " + e.getMessage(), null));
+    }
+
+    static int status(InvalidInputException.Problem p) {
+        return switch (p) {
+            case WRONG_FORMAT -> 415;
+            case CORRUPT, UNSAFE, UNUSABLE -> 422;
+            case BAD_REQUEST -> 400;
+        };
+    }
+
+    private static String title(InvalidInputException.Problem p) {
+        return switch (p) {
+            case WRONG_FORMAT -> "Unsupported media type";
+            case CORRUPT, UNSAFE, UNUSABLE -> "Unprocessable content";
+            case BAD_REQUEST -> "Bad request";
+        };
+    }
+
+    static Response answer(Problem p) {
+        return Response.status(p.status()).type(Problem.MEDIA_TYPE).entity(p).build();
+    }
+}

@@ -1,0 +1,197 @@
+package dev.bitplan.api.service;
+
+import dev.bitplan.api.persistence.BlobStore;
+import dev.bitplan.api.persistence.CandidateEntity;
+import dev.bitplan.api.persistence.JobEntity;
+import dev.bitplan.contracts.job.JobState;
+import dev.bitplan.contracts.json.Json;
+import dev.bitplan.contracts.messaging.CandidateEvaluated;
+import dev.bitplan.contracts.messaging.JobEvent;
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.SearchProfile;
+import dev.bitplan.contracts.search.SearchReport;
+import dev.bitplan.planner.search.ReportAssembler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies what workers report to the database, idempotently: a redelivered event or result changes nothing.
+ * Each call is one transaction; the job row is locked so that one job's messages are applied one at a time.
+ */
+@ApplicationScoped
+public class EventApplier {
+
+    private static final Logger LOG = Logger.getLogger(EventApplier.class);
+
+    @Inject
+    EntityManager em;
+
+    @Inject
+    BlobStore blobs;
+
+    @Inject
+    JobEvents events;
+
+    @Transactional
+    public void apply(JobEvent event) {
+        JobEntity job = event.jobId() == null ? null : JobEntity.locked(event.jobId());
+        if (job == null) {
+            LOG.warnf("dropping %s event of unknown job %s", event.type(), event.jobId());
+            return;
+        }
+        if (job.state.terminal()) {
+            return; // late or redelivered: a finished job never changes
+        }
+        Instant now = Instant.ofEpochMilli(Math.max(event.atMillis(), 0)).isAfter(Instant.now()) || event.atMillis() <= 0
+                ? Instant.now() : Instant.ofEpochMilli(event.atMillis());
+        switch (event.type()) {
+            case STATE -> {
+                if (event.state() != null && JobStateMachine.canMove(job.state, event.state())) {
+                    move(job, event.state(), event.message(), event.worker());
+                }
+            }
+            case PROGRESS -> progress(job, event, now);
+            case LAYER -> {
+                if (event.layer() != null) {
+                    upsertSensitivity(job.id, event);
+                }
+            }
+            case PROFILED -> {
+                if (event.profile() != null) {
+                    job.profile = Json.write(event.profile());
+                    job.candidatesExpected = event.profile().proposals().size();
+                    if (JobStateMachine.canMove(job.state, JobState.EVALUATING)) {
+                        move(job, JobState.EVALUATING, "profile ready: " + job.candidatesExpected + " candidates to measure", event.worker());
+                    }
+                    finishIfComplete(job);
+                }
+            }
+            case FAILED -> {
+                job.error = event.message() == null ? "the worker gave no reason" : event.message();
+                move(job, JobState.FAILED, job.error, event.worker());
+            }
+            case LOG -> events.record(job.id, "LOG", null, event.stage(), event.message(), null, null, event.worker());
+        }
+        job.updatedAt = Instant.now();
+    }
+
+    @Transactional
+    public void apply(CandidateEvaluated result) {
+        JobEntity job = result.jobId() == null ? null : JobEntity.locked(result.jobId());
+        if (job == null) {
+            LOG.warnf("dropping result %s of unknown job %s", result.candidateId(), result.jobId());
+            return;
+        }
+        if (job.state.terminal() || CandidateEntity.findById(result.candidateId()) != null || result.candidate() == null) {
+            return; // cancelled, failed or done: dropped; or a redelivery of a stored candidate
+        }
+        String artifact = null;
+        if (result.artifact() != null) {
+            String sha = BlobStore.sha256(result.artifact());
+            if (result.artifactSha256() != null && !result.artifactSha256().equalsIgnoreCase(sha)) {
+                LOG.errorf("result %s: artifact digest %s does not match its bytes (%s); stored without artifact",
+                        result.candidateId(), result.artifactSha256(), sha);
+            } else {
+                artifact = blobs.store(result.artifact(), "application/onnx").sha256();
+            }
+        }
+        Candidate c = result.candidate();
+        CandidateEntity e = new CandidateEntity();
+        e.id = result.candidateId();
+        e.jobId = job.id;
+        e.proposalId = c.id();
+        e.kind = c.kind();
+        e.plan = c.plan() == null ? null : Json.write(c.plan());
+        e.result = Json.write(c);
+        e.metric = c.metric();
+        e.sizeBytes = c.sizeBytes();
+        e.latencyMs = c.latencyMs();
+        e.bops = c.bops();
+        e.artifactSha256 = artifact;
+        e.worker = result.worker();
+        e.createdAt = Instant.now();
+        e.persist();
+        em.flush();
+        job.updatedAt = Instant.now();
+        finishIfComplete(job);
+    }
+
+    /** Once every proposal of the profile is measured: the report, the front and budget flags, DONE. */
+    private void finishIfComplete(JobEntity job) {
+        if (job.profile == null || job.candidatesExpected == null || job.state.terminal()) {
+            return;
+        }
+        SearchProfile profile = Json.read(job.profile, SearchProfile.class);
+        Map<String, CandidateEntity> stored = CandidateEntity.ofJob(job.id).stream()
+                .collect(Collectors.toMap(c -> c.proposalId, Function.identity()));
+        List<Candidate> measured = profile.proposals().stream().map(p -> stored.get(p.id())).filter(Objects::nonNull)
+                .map(c -> Json.read(c.result, Candidate.class)).toList();
+        if (measured.size() < profile.proposals().size()) {
+            return;
+        }
+        SearchReport report = ReportAssembler.assemble(profile, measured);
+        for (Candidate c : report.candidates()) {
+            CandidateEntity e = stored.get(c.id());
+            e.onFront = c.onFront();
+            e.withinBudgets = c.withinBudgets();
+            e.result = Json.write(c);
+        }
+        job.report = Json.write(report);
+        job.recommended = report.recommended() == null ? null : job.id + ":" + report.recommended();
+        job.progressDone = job.candidatesExpected;
+        job.progressTotal = job.candidatesExpected;
+        move(job, JobState.DONE, report.recommendation(), null);
+    }
+
+    private void move(JobEntity job, JobState to, String message, String worker) {
+        job.state = to;
+        Instant now = Instant.now();
+        if (to == JobState.PROFILING && job.startedAt == null) {
+            job.startedAt = now;
+        }
+        if (worker != null) {
+            job.worker = worker;
+        }
+        if (to.terminal()) {
+            job.finishedAt = now;
+            job.etaSeconds = null;
+            events.forget(job.id);
+        }
+        job.updatedAt = now;
+        events.record(job.id, "STATE", to, job.stage, message, null, null, worker);
+    }
+
+    private void progress(JobEntity job, JobEvent event, Instant at) {
+        if (event.done() == null || event.total() == null) {
+            return;
+        }
+        if (!Objects.equals(job.stage, event.stage()) || job.stageStartedAt == null) {
+            job.stage = event.stage();
+            job.stageStartedAt = at;
+            job.stageStartDone = event.done();
+        }
+        job.progressDone = event.done();
+        job.progressTotal = event.total();
+        job.etaSeconds = EtaEstimator.secondsLeft(job.stageStartedAt, job.stageStartDone, at, event.done(), event.total());
+        if (event.worker() != null) {
+            job.worker = event.worker();
+        }
+        events.progress(job.id, event.stage(), event.done(), event.total(), event.worker());
+    }
+
+    private void upsertSensitivity(String jobId, JobEvent event) {
+        em.createNativeQuery("INSERT INTO sensitivity (job_id, layer, result, worker) VALUES (?1, ?2, CAST(?3 AS jsonb), ?4) "
+                        + "ON CONFLICT (job_id, layer) DO UPDATE SET result = EXCLUDED.result, worker = EXCLUDED.worker")
+                .setParameter(1, jobId).setParameter(2, event.layer().layer()).setParameter(3, Json.write(event.layer()))
+                .setParameter(4, event.worker()).executeUpdate();
+    }
+}

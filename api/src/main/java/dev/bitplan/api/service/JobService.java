@@ -1,0 +1,174 @@
+package dev.bitplan.api.service;
+
+import dev.bitplan.api.persistence.BlobStore;
+import dev.bitplan.api.persistence.CandidateEntity;
+import dev.bitplan.api.persistence.DatasetEntity;
+import dev.bitplan.api.persistence.JobEntity;
+import dev.bitplan.api.persistence.ModelEntity;
+import dev.bitplan.api.persistence.ModelVersionEntity;
+import dev.bitplan.api.rest.ApiProblem;
+import dev.bitplan.api.service.Views.JobView;
+import dev.bitplan.api.service.Views.Progress;
+import dev.bitplan.contracts.job.JobSpec;
+import dev.bitplan.contracts.job.JobState;
+import dev.bitplan.contracts.json.Json;
+import dev.bitplan.contracts.messaging.SearchRequested;
+import dev.bitplan.contracts.plan.Metric;
+import dev.bitplan.contracts.search.SearchBudgets;
+import dev.bitplan.engine.InvalidInputException;
+import dev.bitplan.planner.InfeasibleBudgetException;
+import dev.bitplan.planner.search.Feasibility;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Submitting jobs (everything checked before the 202), reading them, cancelling them. */
+@ApplicationScoped
+public class JobService {
+
+    @Inject
+    ModelService models;
+
+    @Inject
+    BlobStore blobs;
+
+    @Inject
+    JobEvents events;
+
+    /** Checks the request against the tenant's files and the budgets, then stores the job QUEUED. */
+    public JobView submit(String tenantId, JobRequest request) {
+        JobSpec spec = request.spec() == null ? JobSpec.defaults() : request.spec();
+        ModelVersionEntity version = models.resolve(tenantId, request.modelVersionId(), request.model(), request.version());
+        DatasetEntity data = QuarkusTransaction.requiringNew().call(() -> DatasetService.require(tenantId, request.datasetId(), "datasetId"));
+        DatasetEntity calibration = request.calibrationDatasetId() == null ? null
+                : QuarkusTransaction.requiringNew().call(() -> DatasetService.require(tenantId, request.calibrationDatasetId(), "calibrationDatasetId"));
+        InputCompatibility.check(ModelService.inputs(version), DatasetService.arrays(data), "datasetId");
+        if (calibration != null) {
+            InputCompatibility.check(ModelService.inputs(version), DatasetService.arrays(calibration), "calibrationDatasetId");
+        }
+        if (spec.metricOrNull() == Metric.ACCURACY && !data.hasLabels) {
+            throw ApiProblem.unprocessable("spec.metric", "metric 'accuracy' needs a 'labels' array in the dataset; "
+                    + "add labels or use 'agreement' (top-1 against the FP32 model)");
+        }
+        int needed = (calibration == null ? spec.calibrationSamples() : 0) + spec.sensitivitySamples() + 1;
+        if (data.samples < needed) {
+            throw ApiProblem.unprocessable("datasetId", "the dataset has " + data.samples + " samples; this search needs " + needed
+                    + " (" + (calibration == null ? spec.calibrationSamples() + " calibration, " : "") + spec.sensitivitySamples()
+                    + " sensitivity and at least 1 validation): lower spec.calibrationSamples / spec.sensitivitySamples"
+                    + " or give a separate calibrationDatasetId");
+        }
+        checkFeasible(version, spec);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            JobEntity job = new JobEntity();
+            job.id = UUID.randomUUID().toString();
+            job.tenantId = tenantId;
+            job.modelVersionId = version.id;
+            job.datasetId = data.id;
+            job.calibrationDatasetId = calibration == null ? null : calibration.id;
+            job.spec = Json.write(spec);
+            job.state = JobState.QUEUED;
+            job.createdAt = Instant.now();
+            job.updatedAt = job.createdAt;
+            job.persist();
+            events.record(job.id, "STATE", JobState.QUEUED, null, "submitted", null, null, null);
+            return view(job);
+        });
+    }
+
+    /** The search request of a job, as the workers receive it. */
+    @Transactional
+    public SearchRequested searchRequest(String jobId) {
+        JobEntity job = JobEntity.findById(jobId);
+        ModelVersionEntity version = ModelVersionEntity.findById(job.modelVersionId);
+        ModelEntity model = ModelEntity.findById(version.modelId);
+        DatasetEntity data = DatasetEntity.findById(job.datasetId);
+        DatasetEntity calibration = job.calibrationDatasetId == null ? null : DatasetEntity.findById(job.calibrationDatasetId);
+        return new SearchRequested(job.id, version.blobSha256, model.name, data.blobSha256, data.name,
+                calibration == null ? null : calibration.blobSha256, spec(job));
+    }
+
+    @Transactional
+    public JobView get(String tenantId, String id) {
+        return view(require(tenantId, id));
+    }
+
+    @Transactional
+    public List<JobView> list(String tenantId) {
+        return JobEntity.listOfTenant(tenantId).stream().map(JobService::view).toList();
+    }
+
+    /** Cancels a job that has not ended; workers hear of it through JobControl. */
+    @Transactional
+    public JobView cancel(String tenantId, String id) {
+        JobEntity job = require(tenantId, id);
+        job = JobEntity.locked(job.id);
+        if (job.state != JobState.CANCELLED) {
+            if (!JobStateMachine.canMove(job.state, JobState.CANCELLED)) {
+                throw ApiProblem.conflict("id", "job " + id + " has ended (" + job.state + ") and cannot be cancelled");
+            }
+            job.state = JobState.CANCELLED;
+            job.finishedAt = Instant.now();
+            job.updatedAt = job.finishedAt;
+            job.etaSeconds = null;
+            events.record(job.id, "STATE", JobState.CANCELLED, null, "cancelled by the user", null, null, null);
+        }
+        return view(job);
+    }
+
+    /** The tenant's job, or 404 (also for another tenant's job). */
+    public static JobEntity require(String tenantId, String id) {
+        JobEntity job = JobEntity.ofTenant(tenantId, id);
+        if (job == null) {
+            throw ApiProblem.notFound("id", "job", id);
+        }
+        return job;
+    }
+
+    public static JobSpec spec(JobEntity job) {
+        return Json.read(job.spec, JobSpec.class);
+    }
+
+    public static JobView view(JobEntity job) {
+        ModelVersionEntity version = ModelVersionEntity.findById(job.modelVersionId);
+        ModelEntity model = version == null ? null : ModelEntity.findById(version.modelId);
+        long done = CandidateEntity.countOfJob(job.id);
+        Integer percent = null;
+        if (job.state == JobState.DONE) {
+            percent = 100;
+        } else if (job.state == JobState.EVALUATING && job.candidatesExpected != null && job.candidatesExpected > 0) {
+            percent = (int) Math.min(100, 100 * done / job.candidatesExpected);
+        } else if (job.progressTotal != null && job.progressTotal > 0 && job.progressDone != null) {
+            percent = (int) Math.min(100, 100L * job.progressDone / job.progressTotal);
+        }
+        return new JobView(job.id, job.state, job.stage, new Progress(job.progressDone, job.progressTotal), percent,
+                job.state.terminal() ? null : job.etaSeconds, job.error, job.modelVersionId, model == null ? null : model.name,
+                version == null ? null : version.version, job.datasetId, job.calibrationDatasetId, spec(job), job.recommended,
+                job.candidatesExpected, done, job.createdAt, job.updatedAt, job.finishedAt);
+    }
+
+    private void checkFeasible(ModelVersionEntity version, JobSpec spec) {
+        SearchBudgets b = spec.budgets();
+        if (b.maxSizeBytes() == null && b.maxSizeRatio() == null && b.maxBops() == null) {
+            return;
+        }
+        Path model = blobs.toTempFile(version.blobSha256, ".onnx");
+        try {
+            Feasibility.check(model, spec.space(), spec.quantization(), b);
+        } catch (InfeasibleBudgetException | InvalidInputException e) {
+            throw ApiProblem.unprocessable("spec.budgets", e.getMessage());
+        } finally {
+            try {
+                Files.deleteIfExists(model);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.bitplan.api.service;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.bitplan.api.config.ApiConfig;
+import dev.bitplan.api.persistence.BlobStore;
+import dev.bitplan.api.persistence.ModelEntity;
+import dev.bitplan.api.persistence.ModelVersionEntity;
+import dev.bitplan.api.rest.ApiProblem;
+import dev.bitplan.api.service.ModelFileCheck.ValidatedModel;
+import dev.bitplan.api.service.Views.ModelSummary;
+import dev.bitplan.api.service.Views.ModelVersionView;
+import dev.bitplan.api.service.Views.ModelView;
+import dev.bitplan.contracts.json.Json;
+import dev.bitplan.contracts.report.ModelInspection.LayerInfo;
+import dev.bitplan.contracts.report.ModelInspection.TensorSpec;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Models and their versions: validated with the engine first, then stored once per content. */
+@ApplicationScoped
+public class ModelService {
+
+    public static final String MEDIA_TYPE = "application/onnx";
+    private static final TypeReference<List<TensorSpec>> SPECS = new TypeReference<>() {
+    };
+
+    @Inject
+    ApiConfig config;
+
+    @Inject
+    BlobStore blobs;
+
+    @Inject
+    EntityManager em;
+
+    public ModelVersionView create(String tenantId, String name, Uploads upload) {
+        String n = Names.require("name", name);
+        upload.requireAtMost(config.modelBytes(), "bitplan.limits.model-bytes");
+        if (QuarkusTransaction.requiringNew().call(() -> ModelEntity.byName(tenantId, n)) != null) {
+            throw ApiProblem.conflict("name", "a model named '" + n + "' exists already; add a version with POST /api/models/" + n + "/versions");
+        }
+        ValidatedModel valid = ModelFileCheck.check(upload.file(), upload.fileName());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (ModelEntity.byName(tenantId, n) != null) {
+                throw ApiProblem.conflict("name", "a model named '" + n + "' exists already");
+            }
+            ModelEntity m = new ModelEntity();
+            m.id = UUID.randomUUID().toString();
+            m.tenantId = tenantId;
+            m.name = n;
+            m.createdAt = Instant.now();
+            m.persist();
+            return storeVersion(m, 1, upload, valid);
+        });
+    }
+
+    public ModelVersionView addVersion(String tenantId, String name, Uploads upload) {
+        upload.requireAtMost(config.modelBytes(), "bitplan.limits.model-bytes");
+        model(tenantId, name); // 404 before the work of validating
+        ValidatedModel valid = ModelFileCheck.check(upload.file(), upload.fileName());
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ModelEntity m = model(tenantId, name);
+            em.createNativeQuery("SELECT 1 FROM models WHERE id = ?1 FOR UPDATE").setParameter(1, m.id).getResultList();
+            ModelVersionEntity latest = ModelVersionEntity.latest(m.id);
+            return storeVersion(m, latest == null ? 1 : latest.version + 1, upload, valid);
+        });
+    }
+
+    @Transactional
+    public List<ModelSummary> list(String tenantId) {
+        return ModelEntity.ofTenant(tenantId).stream().map(m -> {
+            List<ModelVersionEntity> versions = ModelVersionEntity.ofModel(m.id);
+            return new ModelSummary(m.name, versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version, versions.size());
+        }).toList();
+    }
+
+    @Transactional
+    public ModelView get(String tenantId, String name) {
+        ModelEntity m = model(tenantId, name);
+        return new ModelView(m.name, ModelVersionEntity.ofModel(m.id).stream().map(v -> view(m, v)).toList());
+    }
+
+    /** The version a job names: by id, or by model name and number (default: latest). 404/422 name the field. */
+    @Transactional
+    public ModelVersionEntity resolve(String tenantId, String versionId, String name, Integer number) {
+        if (versionId != null) {
+            ModelVersionEntity v = ModelVersionEntity.findById(versionId);
+            ModelEntity m = v == null ? null : ModelEntity.findById(v.modelId);
+            if (m == null || !m.tenantId.equals(tenantId)) {
+                throw ApiProblem.notFound("modelVersionId", "model version", versionId);
+            }
+            return v;
+        }
+        if (name == null) {
+            throw ApiProblem.badRequest("modelVersionId", "name the model: 'modelVersionId', or 'model' (a name) with optional 'version'");
+        }
+        ModelEntity m = ModelEntity.byName(tenantId, name);
+        if (m == null) {
+            throw ApiProblem.notFound("model", "model", name);
+        }
+        ModelVersionEntity v = number == null ? ModelVersionEntity.latest(m.id) : ModelVersionEntity.byNumber(m.id, number);
+        if (v == null) {
+            throw ApiProblem.notFound("version", "version " + number + " of model", name);
+        }
+        return v;
+    }
+
+    public static List<TensorSpec> inputs(ModelVersionEntity v) {
+        try {
+            return Json.mapper().readValue(v.inputs, SPECS);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored inputs of model version " + v.id + " do not parse", e);
+        }
+    }
+
+    public static ModelVersionView view(ModelEntity m, ModelVersionEntity v) {
+        return new ModelVersionView(m.name, v.version, v.id, v.blobSha256, v.sizeBytes, v.layers, v.params, v.fp32Bytes,
+                inputs(v), v.createdAt);
+    }
+
+    private ModelEntity model(String tenantId, String name) {
+        ModelEntity m = ModelEntity.byName(tenantId, name);
+        if (m == null) {
+            throw ApiProblem.notFound("name", "model", name);
+        }
+        return m;
+    }
+
+    private ModelVersionView storeVersion(ModelEntity m, int number, Uploads upload, ValidatedModel valid) {
+        BlobStore.BlobInfo blob = blobs.store(upload.file(), MEDIA_TYPE);
+        ModelVersionEntity v = new ModelVersionEntity();
+        v.id = UUID.randomUUID().toString();
+        v.modelId = m.id;
+        v.version = number;
+        v.blobSha256 = blob.sha256();
+        v.fileName = upload.fileName();
+        v.sizeBytes = blob.sizeBytes();
+        v.layers = valid.inspection().layers().size();
+        v.params = valid.inspection().layers().stream().mapToLong(LayerInfo::params).sum();
+        v.fp32Bytes = valid.inspection().fp32Bytes();
+        v.inputs = Json.write(valid.inspection().inputs());
+        v.createdAt = Instant.now();
+        v.persist();
+        em.flush();
+        for (LayerInfo l : valid.inspection().layers()) {
+            em.createNativeQuery("INSERT INTO model_layers (model_version_id, layer_name, kind, pattern, params, macs, weights_sha256) "
+                            + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                    .setParameter(1, v.id).setParameter(2, l.name()).setParameter(3, l.kind()).setParameter(4, l.pattern())
+                    .setParameter(5, l.params()).setParameter(6, l.macs()).setParameter(7, valid.weightDigests().get(l.name()))
+                    .executeUpdate();
+        }
+        return view(m, v);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.bitplan.api.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.bitplan.api.persistence.CandidateEntity;
+import dev.bitplan.api.persistence.JobEntity;
+import dev.bitplan.api.persistence.ModelVersionEntity;
+import dev.bitplan.api.rest.ApiProblem;
+import dev.bitplan.contracts.job.JobState;
+import dev.bitplan.contracts.json.Json;
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateProposal;
+import dev.bitplan.contracts.search.SearchProfile;
+import dev.bitplan.contracts.search.LayerSensitivity;
+import dev.bitplan.contracts.search.SearchReport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.util.List;
+
+/** What a job found: candidates, the Pareto front, sensitivity, the report, the deployable models. */
+@ApplicationScoped
+public class ResultService {
+
+    @Inject
+    EntityManager em;
+
+    /** A candidate's deployable file: its exported model, or the uploaded model for the FP32 baseline. */
+    public record Artifact(String sha256, String fileName) {
+    }
+
+    @Transactional
+    public List<ObjectNode> candidates(String tenantId, String jobId, boolean frontOnly) {
+        JobEntity job = JobService.require(tenantId, jobId);
+        List<String> order = job.profile == null ? List.of()
+                : Json.read(job.profile, SearchProfile.class).proposals().stream().map(CandidateProposal::id).toList();
+        // the proposals' order (as in the report), then anything not proposed in arrival order
+        return CandidateEntity.ofJob(jobId).stream().filter(c -> !frontOnly || c.onFront)
+                .sorted(java.util.Comparator.comparingInt(c -> order.contains(c.proposalId) ? order.indexOf(c.proposalId) : order.size()))
+                .map(ResultService::view).toList();
+    }
+
+    @Transactional
+    public List<LayerSensitivity> sensitivity(String tenantId, String jobId) {
+        JobService.require(tenantId, jobId);
+        return sensitivityOf(jobId);
+    }
+
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<LayerSensitivity> sensitivityOf(String jobId) {
+        List<String> rows = em.createNativeQuery("SELECT CAST(result AS text) FROM sensitivity WHERE job_id = ?1 ORDER BY measured_at, layer")
+                .setParameter(1, jobId).getResultList();
+        return rows.stream().map(r -> Json.read(r, LayerSensitivity.class)).toList();
+    }
+
+    @Transactional
+    public SearchReport report(String tenantId, String jobId) {
+        JobEntity job = JobService.require(tenantId, jobId);
+        if (job.state != JobState.DONE || job.report == null) {
+            throw ApiProblem.conflict("id", "job " + jobId + " is " + job.state + "; its report exists once it is DONE"
+                    + (job.state == JobState.CANCELLED ? " (it was cancelled: submit it again for results)"
+                    : job.state == JobState.FAILED ? " (it failed: " + job.error + ")" : " (follow GET /api/jobs/" + jobId + "/events)"));
+        }
+        return Json.read(job.report, SearchReport.class);
+    }
+
+    @Transactional
+    public Artifact artifact(String tenantId, String candidateId) {
+        CandidateEntity c = CandidateEntity.findById(candidateId);
+        JobEntity job = c == null ? null : JobEntity.ofTenant(tenantId, c.jobId);
+        if (job == null) {
+            throw ApiProblem.notFound("candidateId", "candidate", candidateId);
+        }
+        String name = c.proposalId.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx";
+        if (c.artifactSha256 != null) {
+            return new Artifact(c.artifactSha256, name);
+        }
+        if (c.kind.equals("baseline-fp32")) {
+            return new Artifact(ModelVersionEntity.<ModelVersionEntity>findById(job.modelVersionId).blobSha256, name);
+        }
+        throw ApiProblem.notFound("candidateId", "deployable model for candidate", candidateId);
+    }
+
+    /** A candidate as the API shows it: the contract's Candidate plus its global id and where to download it. */
+    static ObjectNode view(CandidateEntity c) {
+        ObjectNode node = Json.mapper().valueToTree(Json.read(c.result, Candidate.class));
+        node.put("candidateId", c.id);
+        node.put("modelUrl", "/api/candidates/" + c.id + "/model");
+        return node;
+    }
+}
