@@ -18,7 +18,7 @@ final class LocalTenant {
     private LocalTenant() {
     }
 
-    /** The token of tenant {@code local}; null when the api has no tenant endpoints yet (a placeholder api). */
+    /** The token of tenant {@code local}: the saved one while it still works, else a new tenant and token. */
     static String ensure(LocalStack stack, Path dataDir, PrintStream err) {
         Path file = dataDir.resolve("stack.json");
         JsonNode saved = PrivateFiles.readJson(file);
@@ -31,10 +31,6 @@ final class LocalTenant {
         try {
             tenant = admin.postJson("/api/tenants", Map.of("name", NAME));
         } catch (ApiException e) {
-            if (e.status() == 404 || e.status() == 405) {
-                err.println("up: warning: this api does not serve /api/tenants yet; no token created");
-                return null;
-            }
             if (e.status() == 409) {
                 throw new CommandFailure("tenant '" + NAME + "' exists but its token is lost (" + file + " is missing or stale); "
                         + "start with a fresh --data-dir, or create a token with POST /api/tenants/{id}/tokens using the admin token in "

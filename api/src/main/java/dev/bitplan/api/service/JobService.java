@@ -13,6 +13,7 @@ import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.messaging.SearchRequested;
+import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.engine.InvalidInputException;
@@ -45,6 +46,10 @@ public class JobService {
     /** Checks the request against the tenant's files and the budgets, then stores the job QUEUED. */
     public JobView submit(String tenantId, JobRequest request) {
         JobSpec spec = request.spec() == null ? JobSpec.defaults() : request.spec();
+        if (spec.method() == Method.QAT) {
+            throw ApiProblem.unprocessable("spec.method", "method qat is not implemented yet (quantization-aware training is a "
+                    + "later issue); submit with method ptq");
+        }
         ModelVersionEntity version = models.resolve(tenantId, request.modelVersionId(), request.model(), request.version());
         DatasetEntity data = QuarkusTransaction.requiringNew().call(() -> DatasetService.require(tenantId, request.datasetId(), "datasetId"));
         DatasetEntity calibration = request.calibrationDatasetId() == null ? null

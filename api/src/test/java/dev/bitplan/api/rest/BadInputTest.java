@@ -68,6 +68,8 @@ class BadInputTest {
                 row("negative budget", () -> job("{\"maxSizeBytes\":-5}"), 400, "spec.budgets.maxSizeBytes"),
                 row("both maxSizeBytes and maxSizeRatio", () -> job("{\"maxSizeBytes\":100000,\"maxSizeRatio\":0.5}"), 400, "not both"),
                 row("infeasible size budget", () -> job("{\"maxSizeBytes\":500}"), 422, "spec.budgets"),
+                row("method qat (not implemented yet)", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
+                        + "\",\"spec\":{\"method\":\"qat\"}}"), 422, "method qat is not implemented yet"),
                 row("unknown metric", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
                         + "\",\"spec\":{\"metric\":\"f1\"}}"), 400, "unknown metric 'f1'"),
                 row("unknown field in the job JSON", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
