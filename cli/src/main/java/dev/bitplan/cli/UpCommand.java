@@ -64,10 +64,8 @@ final class UpCommand implements Callable<Integer> {
             running[0] = stack;
             stack.start(StackLayout.repoRoot());
             String token = LocalTenant.ensure(stack, dir, System.err);
-            if (token != null) {
-                PrivateFiles.writeJson(UserFiles.currentStack(),
-                        Map.of("url", stack.url(), "token", token, "dataDir", dir.toString(), "pid", ProcessHandle.current().pid()));
-            }
+            PrivateFiles.writeJson(UserFiles.currentStack(),
+                    Map.of("url", stack.url(), "token", token, "dataDir", dir.toString(), "pid", ProcessHandle.current().pid()));
             printBanner(stack, token);
             stack.apps().forEach(a -> a.handle().onExit().thenRun(() -> {
                 if (!stopping.get()) {
@@ -75,9 +73,6 @@ final class UpCommand implements Callable<Integer> {
                 }
             }));
             if (demo) {
-                if (token == null) {
-                    throw new CommandFailure("the demo needs the api's tenants and jobs endpoints, which this api does not serve yet", 1);
-                }
                 int code = new Demo(new JobClient(new ApiClient(stack.url(), token)), StackLayout.repoRoot()).run(System.out, System.err);
                 if (exitAfterDemo || code != 0) {
                     return code;
@@ -119,7 +114,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println("BitPlan is running");
         System.out.println("  url:        " + stack.url());
         System.out.println("  swagger ui: " + stack.url() + "/q/swagger-ui");
-        System.out.println("  token:      " + (token != null ? token : "(none: this api has no tenant endpoints yet)"));
+        System.out.println("  token:      " + token);
         System.out.println("  data dir:   " + stack.dataDir());
         System.out.println("  logs:       " + stack.logDir());
         System.out.println("  try:        ./bitplan submit --model samples/mnist/resnet8_bn.onnx --data samples/mnist/mnist_test.npz "
