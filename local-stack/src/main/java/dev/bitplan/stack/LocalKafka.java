@@ -71,7 +71,8 @@ public final class LocalKafka implements AutoCloseable {
             try (var out = Files.newBufferedWriter(config)) {
                 props.store(out, "written by bitplan local-stack");
             }
-            StorageTool.execute(new String[] {"format", "-t", CLUSTER_ID, "-c", config.toString(), "--ignore-formatted"}, System.out);
+            StorageTool.execute(new String[] {"format", "-t", CLUSTER_ID, "-c", config.toString(), "--ignore-formatted"},
+                    new java.io.PrintStream(java.io.OutputStream.nullOutputStream())); // "Formatting ..." is noise for users
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
             return new LocalKafka(server, brokerPort, dir, temporary);
