@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitplan.contracts.json.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,28 +17,9 @@ class CliTest {
     private static final String DATA = "../samples/mnist/mnist_test.npz";
     private static final String CALIB = "../samples/mnist/mnist_calib.npz";
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int exit = BitPlanCli.run(args);
-            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void inspectJsonListsTheTenLayers() throws Exception {
-        Run r = run("inspect", "--model", MODEL, "--json");
+        Cli.Run r = Cli.run("inspect", "--model", MODEL, "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
         assertEquals(13, j.get("opset").asInt());
@@ -53,7 +31,7 @@ class CliTest {
     @Test
     void evaluateJsonHasTheFieldsScriptsRelyOn(@TempDir Path tmp) throws Exception {
         Path exported = tmp.resolve("w8.onnx");
-        Run r = run("evaluate", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--latency-runs", "5",
+        Cli.Run r = Cli.run("evaluate", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--latency-runs", "5",
                 "--export", exported.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
@@ -76,7 +54,7 @@ class CliTest {
                  "defaultChoice": {"weightBits": 8, "activationBits": 8},
                  "layers": {"/fc/Gemm": {"weightBits": 4}, "/stem/stem.0/Conv": {"float": true}}}
                 """);
-        Run r = run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString(), "--latency-runs", "3", "--json");
+        Cli.Run r = Cli.run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString(), "--latency-runs", "3", "--json");
         assertEquals(0, r.exit(), r.err());
         JsonNode j = Json.mapper().readTree(r.out());
         assertEquals(4, j.at("/plan/layers/~1fc~1Gemm/weightBits").asInt());
@@ -87,25 +65,25 @@ class CliTest {
     void badInputsExitWithTwoAndOneLineThatNamesTheProblem(@TempDir Path tmp) throws Exception {
         Path jpeg = tmp.resolve("photo.onnx");
         Files.write(jpeg, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'});
-        Run r = run("inspect", "--model", jpeg.toString());
+        Cli.Run r = Cli.run("inspect", "--model", jpeg.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("not an ONNX model") && r.err().contains("JPEG"), r.err());
 
         Path plan = tmp.resolve("plan.json");
         Files.writeString(plan, "{\"schemaVersion\":1,\"layers\":{\"/no/such/Conv\":{\"weightBits\":4}}}");
-        r = run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString());
+        r = Cli.run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("/no/such/Conv"), r.err());
 
         Files.writeString(plan, "{\"schemaVersion\":1,\"layers\":{\"/fc/Gemm\":{\"weightBits\":3}}}");
-        r = run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString());
+        r = Cli.run("evaluate", "--model", MODEL, "--data", CALIB, "--plan", plan.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("weightBits must be 4 or 8"), r.err());
     }
 
     @Test
     void searchWritesTheReportAndTheRecommendedModel(@TempDir Path tmp) throws Exception {
-        Run r = run("search", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--calibration-samples", "64",
+        Cli.Run r = Cli.run("search", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--calibration-samples", "64",
                 "--sensitivity-samples", "64", "--candidates", "3", "--fused-only", "--latency-runs", "5",
                 "--max-size-ratio", "0.2", "--out", tmp.toString());
         assertEquals(0, r.exit(), r.err());
@@ -115,7 +93,7 @@ class CliTest {
         assertTrue(Files.size(tmp.resolve("recommended.onnx")) > 10_000);
         assertTrue(r.err().contains("[sensitivity]") && r.err().contains("[candidates]"), "progress per stage on stderr");
 
-        r = run("search", "--model", MODEL, "--data", DATA, "--max-size-bytes", "1000", "--out", tmp.toString());
+        r = Cli.run("search", "--model", MODEL, "--data", DATA, "--max-size-bytes", "1000", "--out", tmp.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("smallest possible plan"), r.err());
     }

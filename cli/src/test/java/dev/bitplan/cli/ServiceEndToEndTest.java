@@ -59,6 +59,7 @@ class ServiceEndToEndTest {
     static Path dir;
     private static LocalStack stack;
     private static JobClient client;
+    private static String token;
     private static String modelVersion;
     private static String dataset;
     private static String calibration;
@@ -68,7 +69,7 @@ class ServiceEndToEndTest {
         LocalStack.Settings settings = new LocalStack.Settings(dir.resolve("stack"), 0, 0, 0, 2, 2, Duration.ofSeconds(180),
                 Duration.ofSeconds(10));
         stack = LocalStack.start(StackLayout.repoRoot(), settings, System.err::println);
-        String token = LocalTenant.ensure(stack, dir.resolve("stack"), System.err);
+        token = LocalTenant.ensure(stack, dir.resolve("stack"), System.err);
         client = new JobClient(new ApiClient(stack.url(), token));
         modelVersion = client.uploadModel(MODEL, "resnet8_bn").path("versionId").asText();
         dataset = client.uploadDataset(DATA, "mnist_test").path("id").asText();
@@ -210,6 +211,46 @@ class ServiceEndToEndTest {
                 Thread.sleep(100);
             }
         }
+    }
+
+    @Test
+    void theCommandLineClientSubmitsWaitsReportsAndFetches() throws Exception {
+        String[] target = {"--url", stack.url(), "--token", token};
+        Cli.Run submit = Cli.run(concat(new String[] {"submit", "--model", MODEL.toString(), "--data", DATA.toString(), "--calibration-data",
+                CALIBRATION.toString(), "--max-size-ratio", "0.3", "--candidates", "2", "--calibration-samples", "64",
+                "--sensitivity-samples", "64", "--latency-runs", "3", "--fused-only", "--seed", "6", "--wait", "--json"}, target));
+        assertEquals(0, submit.exit(), submit.err());
+        JsonNode printed = dev.bitplan.contracts.json.Json.mapper().readTree(submit.out());
+        assertEquals("DONE", printed.at("/job/state").asText());
+        SearchReport report = dev.bitplan.contracts.json.Json.read(printed.get("report").toString(), SearchReport.class);
+        assertEquals("accuracy", report.metricName());
+        String id = printed.at("/job/id").asText();
+
+        Cli.Run status = Cli.run(concat(new String[] {"status", id, "--json"}, target));
+        assertEquals(0, status.exit(), status.err());
+        assertEquals("DONE", dev.bitplan.contracts.json.Json.mapper().readTree(status.out()).path("state").asText());
+
+        Path out = dir.resolve("fetched");
+        Cli.Run fetch = Cli.run(concat(new String[] {"fetch", id, "--out", out.toString()}, target));
+        assertEquals(0, fetch.exit(), fetch.err());
+        assertEquals(report, dev.bitplan.contracts.json.Json.read(out.resolve("report.json"), SearchReport.class));
+        assertTrue(Files.isRegularFile(out.resolve("pareto.json")));
+        for (Candidate c : report.candidates()) {
+            dev.bitplan.engine.onnx.ModelLoader.load(out.resolve("candidates").resolve(c.id() + ".onnx")); // a loadable model each
+        }
+        if (report.recommended() != null) {
+            assertTrue(Files.size(out.resolve("recommended.onnx")) > 0);
+        }
+
+        Cli.Run unknown = Cli.run(concat(new String[] {"status", "no-such-job"}, target));
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("no job 'no-such-job'"), unknown.err());
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static List<String> ids(List<Candidate> candidates) {

@@ -69,6 +69,7 @@ public class EventApplier {
                 if (event.profile() != null) {
                     job.profile = Json.write(event.profile());
                     job.candidatesExpected = event.profile().proposals().size();
+                    upsertLatencyTable(job.id, event.profile());
                     if (JobStateMachine.canMove(job.state, JobState.EVALUATING)) {
                         move(job, JobState.EVALUATING, "profile ready: " + job.candidatesExpected + " candidates to measure", event.worker());
                     }
@@ -186,6 +187,18 @@ public class EventApplier {
             job.worker = event.worker();
         }
         events.progress(job.id, event.stage(), event.done(), event.total(), event.worker());
+    }
+
+    /** The measured per-layer latency of every option, kept apart from the profile so it can be queried (nightly re-search). */
+    private void upsertLatencyTable(String jobId, dev.bitplan.contracts.search.SearchProfile profile) {
+        for (var layer : profile.layers()) {
+            for (var option : layer.options()) {
+                em.createNativeQuery("INSERT INTO latency_table (job_id, layer, option_label, millis) VALUES (?1, ?2, ?3, ?4) "
+                                + "ON CONFLICT (job_id, layer, option_label) DO UPDATE SET millis = EXCLUDED.millis")
+                        .setParameter(1, jobId).setParameter(2, layer.name()).setParameter(3, option.label())
+                        .setParameter(4, option.latencyMs()).executeUpdate();
+            }
+        }
     }
 
     private void upsertSensitivity(String jobId, JobEvent event) {

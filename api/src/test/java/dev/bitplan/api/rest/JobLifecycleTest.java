@@ -48,6 +48,9 @@ class JobLifecycleTest {
     @Inject
     JobEvents events;
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
     @BeforeAll
     static void producer() {
         producer = new KafkaProducer<>(KafkaSettings.producer(ApiTestResources.bootstrap, "test-worker"));
@@ -116,6 +119,8 @@ class JobLifecycleTest {
                 .extract().asByteArray());
         as(token).get("/internal/blobs/" + sha).then().statusCode(401);
 
+        assertEquals(List.of("w4a8 0.125", "w8a8 0.25"), latencyTable(jobId), "the profile's latency table is stored per option");
+
         List<String> states = events.of(jobId).stream().filter(e -> e.type().equals("STATE")).map(JobEvents.EventRow::state).toList();
         assertEquals(List.of("QUEUED", "PROFILING", "SOLVING", "EVALUATING", "DONE"), states);
 
@@ -156,13 +161,22 @@ class JobLifecycleTest {
         as(t[0]).delete("/api/jobs/" + failed).then().statusCode(409);
     }
 
+    private List<String> latencyTable(String jobId) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "SELECT option_label || ' ' || millis FROM latency_table WHERE job_id = ?1 ORDER BY option_label")
+                .setParameter(1, jobId).getResultList().stream().map(Object::toString).toList());
+    }
+
     private static SearchProfile profile() {
         List<CandidateProposal> proposals = List.of(new CandidateProposal("fp32", "baseline-fp32", null, 0, 1.0),
                 new CandidateProposal("int8", "baseline-int8", null, 0.1, 0.6), new CandidateProposal("int4", "baseline-int4", null, 0.5, 0.5));
         return new SearchProfile("accuracy", new SearchReport.Inputs("resnet8", "x", "calib", "y", 32, 32, 192),
                 new SearchReport.Settings(QuantizationOptions.defaults(), SearchSpace.defaults(), 3, 7),
                 new SearchReport.Fp32(0.988, 310_000, 0, 1_000_000), new SearchBudgets(null, 0.5, null, null, null, null),
-                List.of(), List.of(), proposals, 0.1, Map.of("sensitivity", 1000L));
+                List.of(new dev.bitplan.contracts.search.LayerReport("conv1", "CONV", "Conv", 100, 1000, List.of(
+                        new dev.bitplan.contracts.search.LayerReport.OptionReport("w8a8", 100, 0.25, null, 800, null),
+                        new dev.bitplan.contracts.search.LayerReport.OptionReport("w4a8", 50, 0.125, null, 400, null)))),
+                List.of(), proposals, 0.1, Map.of("sensitivity", 1000L));
     }
 
     private static Candidate candidate(String id, String kind, double metric, long size) {
