@@ -22,6 +22,7 @@ import dev.bitplan.messaging.WorkerSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -111,7 +112,8 @@ class SearchWorkerTest {
             assertEquals("resnet8_bn.onnx", profile.inputs().model());
             assertEquals("mnist_test.npz", profile.inputs().data());
             List<EvaluateCandidate> evals = evaluations(records);
-            assertEquals(profile.proposals(), evals.stream().map(EvaluateCandidate::proposal).toList());
+            // keyed by candidate, the requests spread over the topic's partitions and are read back in no set order
+            assertEquals(byId(profile.proposals()), byId(evals.stream().map(EvaluateCandidate::proposal).toList()));
             for (EvaluateCandidate e : evals) {
                 assertEquals(full + ":" + e.proposal().id(), e.candidateId());
                 assertEquals(modelSha, e.modelSha256());
@@ -130,6 +132,10 @@ class SearchWorkerTest {
             assertEquals(profile.layers().stream().map(l -> l.options().stream().map(o -> o.sensitivity()).toList()).toList(),
                     resumedProfile.layers().stream().map(l -> l.options().stream().map(o -> o.sensitivity()).toList()).toList());
         }
+    }
+
+    private static List<CandidateProposal> byId(List<CandidateProposal> proposals) {
+        return proposals.stream().sorted(Comparator.comparing(CandidateProposal::id)).toList();
     }
 
     private static List<String> plans(List<CandidateProposal> proposals) {
