@@ -33,9 +33,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluator end to end on a real broker, real MNIST files and an HTTP stand-in for the api. */
@@ -45,20 +44,11 @@ class EvaluatorTest {
     private static final JobSpec SPEC = new JobSpec(null, null, null, null, null, 2, 7L, 64, 64, 3, null);
     private static final RuntimeOptions RUNTIME = new RuntimeOptions(2, true);
 
-    private static WorkerTestBed bed;
+    @RegisterExtension
+    static final WorkerTestBed bed = new WorkerTestBed();
 
     @TempDir
     static Path cache;
-
-    @BeforeAll
-    static void start() throws Exception {
-        bed = new WorkerTestBed();
-    }
-
-    @AfterAll
-    static void stop() {
-        bed.close();
-    }
 
     private static Evaluator evaluator(String topic) {
         return new Evaluator(bed.settings("ev-", cache), RUNTIME, topic, "g-" + topic);

@@ -26,9 +26,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The search worker end to end on a real broker, real MNIST files and an HTTP stand-in for the api. */
@@ -38,20 +37,11 @@ class SearchWorkerTest {
     /** Small settings so that a whole search takes seconds. */
     static final JobSpec SPEC = new JobSpec(null, null, null, null, null, 2, 7L, 64, 64, 3, null);
 
-    private static WorkerTestBed bed;
+    @RegisterExtension
+    static final WorkerTestBed bed = new WorkerTestBed();
 
     @TempDir
     static Path cache;
-
-    @BeforeAll
-    static void start() throws Exception {
-        bed = new WorkerTestBed();
-    }
-
-    @AfterAll
-    static void stop() {
-        bed.close();
-    }
 
     private static SearchWorker worker(String topic) {
         return new SearchWorker(bed.settings("sw-", cache), new RuntimeOptions(2, true), topic, "g-" + topic);

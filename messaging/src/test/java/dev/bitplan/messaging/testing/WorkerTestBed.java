@@ -6,29 +6,41 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a worker app's end-to-end tests run against: the module's test broker, an api stand-in serving the MNIST
- * sample (model, test data, calibration data) and a publisher to submit work with. One per test class.
+ * sample (model, test data, calibration data) and a publisher to submit work with. Register it on a static field
+ * ({@code @RegisterExtension static final WorkerTestBed bed = new WorkerTestBed();}): it starts before the class's
+ * tests and stops after them.
  */
-public final class WorkerTestBed implements AutoCloseable {
+public final class WorkerTestBed implements BeforeAllCallback, AfterAllCallback {
 
     /** The sample's files, seen from a module's directory (where the tests run). */
     public static final Path MNIST = Path.of("..", "samples", "mnist");
 
-    private final FakeApi api;
-    private final String modelSha;
-    private final String dataSha;
-    private final String calibrationSha;
-    private final Publisher publisher;
+    private FakeApi api;
+    private String modelSha;
+    private String dataSha;
+    private String calibrationSha;
+    private Publisher publisher;
 
-    public WorkerTestBed() throws IOException {
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
         TestKafka.bootstrap();
         api = new FakeApi();
         modelSha = api.blob(MNIST.resolve("resnet8_bn.onnx"));
         dataSha = api.blob(MNIST.resolve("mnist_test.npz"));
         calibrationSha = api.blob(MNIST.resolve("mnist_calib.npz"));
         publisher = new Publisher(TestKafka.bootstrap(), "test");
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        publisher.close();
+        api.close();
     }
 
     /**
@@ -61,11 +73,5 @@ public final class WorkerTestBed implements AutoCloseable {
 
     public Publisher publisher() {
         return publisher;
-    }
-
-    @Override
-    public void close() {
-        publisher.close();
-        api.close();
     }
 }
