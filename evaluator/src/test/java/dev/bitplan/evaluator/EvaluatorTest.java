@@ -1,5 +1,6 @@
 package dev.bitplan.evaluator;
 
+import static dev.bitplan.messaging.testing.WorkerTestBed.MNIST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,8 +20,9 @@ import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.messaging.JsonSerde;
-import dev.bitplan.messaging.Publisher;
-import dev.bitplan.messaging.WorkerSettings;
+import dev.bitplan.messaging.testing.FakeApi;
+import dev.bitplan.messaging.testing.TestKafka;
+import dev.bitplan.messaging.testing.WorkerTestBed;
 import dev.bitplan.planner.search.MeasuredCandidate;
 import dev.bitplan.planner.search.SearchRequest;
 import dev.bitplan.planner.search.SearchSession;
@@ -31,53 +33,30 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evaluator end to end on a real broker, real MNIST files and an HTTP stand-in for the api. */
 class EvaluatorTest {
 
-    private static final Path MNIST = Path.of("..", "samples", "mnist");
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final JobSpec SPEC = new JobSpec(null, null, null, null, null, 2, 7L, 64, 64, 3, null);
     private static final RuntimeOptions RUNTIME = new RuntimeOptions(2, true);
 
-    private static FakeApi api;
-    private static String modelSha;
-    private static String dataSha;
-    private static String calibSha;
-    private static Publisher publisher;
+    @RegisterExtension
+    static final WorkerTestBed bed = new WorkerTestBed();
 
     @TempDir
     static Path cache;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Kafka.bootstrap();
-        api = new FakeApi();
-        modelSha = api.blob(MNIST.resolve("resnet8_bn.onnx"));
-        dataSha = api.blob(MNIST.resolve("mnist_test.npz"));
-        calibSha = api.blob(MNIST.resolve("mnist_calib.npz"));
-        publisher = new Publisher(Kafka.bootstrap(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        publisher.close();
-        api.close();
-    }
-
     private static Evaluator evaluator(String topic) {
-        WorkerSettings settings = new WorkerSettings(Kafka.bootstrap(), api.url(), FakeApi.TOKEN, cache, "ev-" + UUID.randomUUID(), 6_000, null)
-                .withRetry(3, Duration.ofMillis(100));
-        return new Evaluator(settings, RUNTIME, topic, "g-" + topic);
+        return new Evaluator(bed.settings("ev-", cache), RUNTIME, topic, "g-" + topic);
     }
 
     private static void request(String topic, String jobId, JobSpec spec, CandidateProposal p) {
         String id = EvaluateCandidate.candidateId(jobId, p.id());
-        publisher.sendAndFlush(topic, id, new EvaluateCandidate(jobId, id, modelSha, dataSha, calibSha, spec, p));
+        bed.publisher().sendAndFlush(topic, id, new EvaluateCandidate(jobId, id, bed.modelSha(), bed.dataSha(), bed.calibrationSha(), spec, p));
     }
 
     @Test
@@ -86,13 +65,13 @@ class EvaluatorTest {
                 new CandidateProposal("fp32", "baseline-fp32", QuantPlan.of(Map.of()), 0, 0),
                 new CandidateProposal("int8", "baseline-int8", QuantPlan.uniform(8, 8), 0, 0),
                 new CandidateProposal("int4", "baseline-int4", QuantPlan.uniform(4, 8), 0, 0));
-        String topic = Kafka.topic("eval");
+        String topic = TestKafka.topic("eval");
         String jobId = "job-" + UUID.randomUUID();
-        api.job(jobId, JobState.EVALUATING, List.of());
+        bed.api().job(jobId, JobState.EVALUATING, List.of());
         Map<String, CandidateEvaluated> results;
         try (Evaluator e = evaluator(topic)) {
             proposals.forEach(p -> request(topic, jobId, SPEC, p));
-            results = Kafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> rs.size() >= 3, WAIT).stream()
+            results = TestKafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> rs.size() >= 3, WAIT).stream()
                     .map(r -> JsonSerde.read(r.value(), CandidateEvaluated.class))
                     .collect(Collectors.toMap(c -> c.candidate().id(), c -> c));
         }
@@ -127,20 +106,20 @@ class EvaluatorTest {
 
     @Test
     void qatJobFailsWithAClearMessageAndNoResult() throws Exception {
-        String topic = Kafka.topic("qat");
+        String topic = TestKafka.topic("qat");
         String jobId = "job-" + UUID.randomUUID();
-        api.job(jobId, JobState.EVALUATING, List.of());
+        bed.api().job(jobId, JobState.EVALUATING, List.of());
         JobSpec qat = new JobSpec(Method.QAT, null, null, null, null, 2, 7L, 64, 64, 3, null);
         try (Evaluator e = evaluator(topic)) {
             request(topic, jobId, qat, new CandidateProposal("int8", "baseline-int8", QuantPlan.uniform(8, 8), 0, 0));
-            List<ConsumerRecord<String, byte[]>> events = Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
+            List<ConsumerRecord<String, byte[]>> events = TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
                     rs -> !rs.isEmpty(), WAIT);
             JobEvent failed = JsonSerde.read(events.get(0).value(), JobEvent.class);
             assertEquals(JobEvent.Type.FAILED, failed.type());
             assertEquals("method qat is not implemented yet (issue: QAT); use ptq", failed.message());
-            assertEquals(1, Kafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT).size());
+            assertEquals(1, TestKafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT).size());
         }
-        assertTrue(Kafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> false, Duration.ofMillis(500)).isEmpty());
+        assertTrue(TestKafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> false, Duration.ofMillis(500)).isEmpty());
     }
 
     @Test

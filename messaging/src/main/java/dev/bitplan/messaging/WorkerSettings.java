@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What every worker process is configured with (config keys {@code bitplan.kafka.bootstrap}, {@code bitplan.api.url},
@@ -31,6 +33,39 @@ public record WorkerSettings(String bootstrap, String apiUrl, String internalTok
                                     int sessionTimeoutMs, int maxAttempts) {
         return new WorkerSettings(bootstrap, apiUrl, internalToken, cacheDir, workerId, sessionTimeoutMs,
                 new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT_FIRST_DELAY));
+    }
+
+    /**
+     * The settings from a worker app's configuration, given as a key lookup so that this module needs no config
+     * framework (the apps pass MicroProfile config, where {@code BITPLAN_KAFKA_BOOTSTRAP} etc. work as well).
+     *
+     * @throws IllegalArgumentException naming the key, when a required key is missing or a number is not one
+     */
+    public static WorkerSettings fromConfig(Function<String, Optional<String>> config) {
+        return of(config.apply("bitplan.kafka.bootstrap").orElse(null), config.apply("bitplan.api.url").orElse(null),
+                config.apply("bitplan.internal-token").orElse(""), config.apply("bitplan.cache-dir").map(Path::of).orElse(null),
+                config.apply("bitplan.worker.id").orElse(null), number(config, "bitplan.worker.session-timeout-ms", 10_000),
+                number(config, "bitplan.worker.max-attempts", RetryPolicy.DEFAULT_ATTEMPTS));
+    }
+
+    /**
+     * ONNX Runtime threads from {@code bitplan.worker.threads}; 0 (the default) means all cores. A plain number, as the
+     * runtime's options live in the engine, which this module does not know.
+     */
+    public static int runtimeThreads(Function<String, Optional<String>> config) {
+        return number(config, "bitplan.worker.threads", 0);
+    }
+
+    private static int number(Function<String, Optional<String>> config, String key, int fallback) {
+        String value = config.apply(key).map(String::trim).orElse("");
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, not '" + value + "'");
+        }
     }
 
     public WorkerSettings withRetry(int attempts, Duration firstDelay) {

@@ -1,6 +1,6 @@
 package dev.bitplan.messaging;
 
-import static dev.bitplan.messaging.TestKafka.await;
+import static dev.bitplan.messaging.testing.TestKafka.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitplan.contracts.messaging.JobControl;
 import dev.bitplan.contracts.messaging.Topics;
+import dev.bitplan.messaging.testing.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -54,7 +55,7 @@ class WorkLoopTest {
 
     @Test
     void slowWorkStaysWithItsWorkerPastMaxPollInterval() throws Exception {
-        String topic = TestKafka.topic("slow", 1);
+        String topic = TestKafka.topic("slow");
         String group = "g-" + topic;
         Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
         CountDownLatch started = new CountDownLatch(1);
@@ -82,7 +83,7 @@ class WorkLoopTest {
 
     @Test
     void abandonedMessageIsTakenOverByAnotherWorker() throws Exception {
-        String topic = TestKafka.topic("takeover", 1);
+        String topic = TestKafka.topic("takeover");
         String group = "g-" + topic;
         List<String> handledBy = new CopyOnWriteArrayList<>();
         CountDownLatch startedOnA = new CountDownLatch(1);
@@ -112,7 +113,7 @@ class WorkLoopTest {
 
     @Test
     void transientFailureIsRetriedWithBackoffThenDeadLettered() throws Exception {
-        String topic = TestKafka.topic("retry", 1);
+        String topic = TestKafka.topic("retry");
         String group = "g-" + topic;
         AtomicInteger tries = new AtomicInteger();
         AtomicReference<String> hook = new AtomicReference<>();
@@ -152,7 +153,7 @@ class WorkLoopTest {
 
     @Test
     void flakyWorkSucceedsOnALaterTry() throws Exception {
-        String topic = TestKafka.topic("flaky", 1);
+        String topic = TestKafka.topic("flaky");
         AtomicInteger tries = new AtomicInteger();
         CountDownLatch done = new CountDownLatch(1);
         WorkHandler<Work> handler = (w, ctx) -> {
@@ -174,7 +175,7 @@ class WorkLoopTest {
 
     @Test
     void permanentFailuresAndUnreadableMessagesAreDeadLetteredWithoutRetry() throws Exception {
-        String topic = TestKafka.topic("permanent", 1);
+        String topic = TestKafka.topic("permanent");
         String group = "g-" + topic;
         AtomicInteger tries = new AtomicInteger();
         List<String> hooks = new CopyOnWriteArrayList<>();
@@ -210,7 +211,7 @@ class WorkLoopTest {
 
     @Test
     void cancelCommandStopsRunningWorkAndCommitsIt() throws Exception {
-        String topic = TestKafka.topic("cancel", 1);
+        String topic = TestKafka.topic("cancel");
         String group = "g-" + topic;
         CountDownLatch started = new CountDownLatch(1);
         AtomicReference<Throwable> stoppedBy = new AtomicReference<>();

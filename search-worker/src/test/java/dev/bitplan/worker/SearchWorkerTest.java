@@ -16,61 +16,40 @@ import dev.bitplan.contracts.search.LayerSensitivity;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.messaging.JsonSerde;
-import dev.bitplan.messaging.Publisher;
 import dev.bitplan.messaging.WorkLoop;
-import dev.bitplan.messaging.WorkerSettings;
+import dev.bitplan.messaging.testing.TestKafka;
+import dev.bitplan.messaging.testing.WorkerTestBed;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The search worker end to end on a real broker, real MNIST files and an HTTP stand-in for the api. */
 class SearchWorkerTest {
 
-    private static final Path MNIST = Path.of("..", "samples", "mnist");
     private static final Duration WAIT = Duration.ofSeconds(90);
     /** Small settings so that a whole search takes seconds. */
     static final JobSpec SPEC = new JobSpec(null, null, null, null, null, 2, 7L, 64, 64, 3, null);
 
-    private static FakeApi api;
-    private static String modelSha;
-    private static String dataSha;
-    private static String calibSha;
-    private static Publisher publisher;
+    @RegisterExtension
+    static final WorkerTestBed bed = new WorkerTestBed();
 
     @TempDir
     static Path cache;
 
-    @BeforeAll
-    static void start() throws Exception {
-        Kafka.bootstrap();
-        api = new FakeApi();
-        modelSha = api.blob(MNIST.resolve("resnet8_bn.onnx"));
-        dataSha = api.blob(MNIST.resolve("mnist_test.npz"));
-        calibSha = api.blob(MNIST.resolve("mnist_calib.npz"));
-        publisher = new Publisher(Kafka.bootstrap(), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        publisher.close();
-        api.close();
-    }
-
     private static SearchWorker worker(String topic) {
-        WorkerSettings settings = new WorkerSettings(Kafka.bootstrap(), api.url(), FakeApi.TOKEN, cache, "sw-" + UUID.randomUUID(), 6_000, null)
-                .withRetry(3, Duration.ofMillis(100));
-        return new SearchWorker(settings, new RuntimeOptions(2, true), topic, "g-" + topic);
+        return new SearchWorker(bed.settings("sw-", cache), new RuntimeOptions(2, true), topic, "g-" + topic);
     }
 
     private static String submit(String topic, String jobId, String model) {
-        publisher.sendAndFlush(topic, jobId, new SearchRequested(jobId, model, "resnet8_bn.onnx", dataSha, "mnist_test.npz", calibSha, SPEC));
+        bed.publisher().sendAndFlush(topic, jobId,
+                new SearchRequested(jobId, model, "resnet8_bn.onnx", bed.dataSha(), "mnist_test.npz", bed.calibrationSha(), SPEC));
         return jobId;
     }
 
@@ -84,7 +63,7 @@ class SearchWorkerTest {
 
     /** Everything published for a job until its search ended (EVALUATING, FAILED) or {@code extra} says so. */
     private static List<ConsumerRecord<String, byte[]>> recordsOf(String jobId) {
-        return Kafka.readUntil(List.of(Topics.JOB_EVENTS, Topics.EVAL_REQUESTS), r -> r.key().startsWith(jobId),
+        return TestKafka.readUntil(List.of(Topics.JOB_EVENTS, Topics.EVAL_REQUESTS), r -> r.key().startsWith(jobId),
                 rs -> events(rs).stream().anyMatch(e -> e.state() == JobState.EVALUATING || e.type() == JobEvent.Type.FAILED), WAIT);
     }
 
@@ -94,11 +73,11 @@ class SearchWorkerTest {
 
     @Test
     void searchPublishesEveryLayerTheProfileAndOneEvaluationPerProposalThenResumesFromStoredLayers() throws Exception {
-        String topic = Kafka.topic("search");
+        String topic = TestKafka.topic("search");
         try (SearchWorker w = worker(topic)) {
             String full = "job-" + UUID.randomUUID();
-            api.job(full, JobState.QUEUED, List.of());
-            submit(topic, full, modelSha);
+            bed.api().job(full, JobState.QUEUED, List.of());
+            submit(topic, full, bed.modelSha());
             List<ConsumerRecord<String, byte[]>> records = recordsOf(full);
             List<JobEvent> events = events(records);
             List<LayerSensitivity> layers = events.stream().filter(e -> e.type() == JobEvent.Type.LAYER).map(JobEvent::layer).toList();
@@ -111,17 +90,18 @@ class SearchWorkerTest {
             assertEquals("resnet8_bn.onnx", profile.inputs().model());
             assertEquals("mnist_test.npz", profile.inputs().data());
             List<EvaluateCandidate> evals = evaluations(records);
-            assertEquals(profile.proposals(), evals.stream().map(EvaluateCandidate::proposal).toList());
+            // keyed by candidate, the requests spread over the topic's partitions and are read back in no set order
+            assertEquals(byId(profile.proposals()), byId(evals.stream().map(EvaluateCandidate::proposal).toList()));
             for (EvaluateCandidate e : evals) {
                 assertEquals(full + ":" + e.proposal().id(), e.candidateId());
-                assertEquals(modelSha, e.modelSha256());
-                assertEquals(calibSha, e.calibrationDataSha256());
+                assertEquals(bed.modelSha(), e.modelSha256());
+                assertEquals(bed.calibrationSha(), e.calibrationDataSha256());
             }
 
             // a second worker resumes a job whose first half of layers is stored
             String resumed = "job-" + UUID.randomUUID();
-            api.job(resumed, JobState.PROFILING, layers.subList(0, 5));
-            submit(topic, resumed, modelSha);
+            bed.api().job(resumed, JobState.PROFILING, layers.subList(0, 5));
+            submit(topic, resumed, bed.modelSha());
             List<JobEvent> again = events(recordsOf(resumed));
             List<String> measuredAgain = again.stream().filter(e -> e.type() == JobEvent.Type.LAYER).map(e -> e.layer().layer()).toList();
             assertEquals(layers.subList(5, 10).stream().map(LayerSensitivity::layer).toList(), measuredAgain);
@@ -132,16 +112,20 @@ class SearchWorkerTest {
         }
     }
 
+    private static List<CandidateProposal> byId(List<CandidateProposal> proposals) {
+        return proposals.stream().sorted(Comparator.comparing(CandidateProposal::id)).toList();
+    }
+
     private static List<String> plans(List<CandidateProposal> proposals) {
         return proposals.stream().map(p -> p.id() + "=" + p.plan()).toList();
     }
 
     @Test
     void corruptModelFailsTheJobOnceWithTheReasonAndDeadLettersTheRequest() throws Exception {
-        String topic = Kafka.topic("corrupt");
-        String broken = api.blob("this is a text file, not a model".getBytes(StandardCharsets.UTF_8));
+        String topic = TestKafka.topic("corrupt");
+        String broken = bed.api().blob("this is a text file, not a model".getBytes(StandardCharsets.UTF_8));
         String jobId = "job-" + UUID.randomUUID();
-        api.job(jobId, JobState.QUEUED, List.of());
+        bed.api().job(jobId, JobState.QUEUED, List.of());
         try (SearchWorker w = worker(topic)) {
             submit(topic, jobId, broken);
             List<JobEvent> events = events(recordsOf(jobId));
@@ -149,7 +133,7 @@ class SearchWorkerTest {
             assertEquals(JobEvent.Type.FAILED, failed.type());
             assertTrue(failed.message().startsWith("model 'resnet8_bn.onnx' is not an ONNX model"), failed.message());
             assertEquals(0, count(events, JobEvent.Type.LAYER));
-            List<ConsumerRecord<String, byte[]>> dlq = Kafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT);
+            List<ConsumerRecord<String, byte[]>> dlq = TestKafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT);
             assertEquals(jobId, dlq.get(0).key());
             assertEquals("1", new String(dlq.get(0).headers().lastHeader(WorkLoop.HEADER_ATTEMPTS).value(), StandardCharsets.UTF_8));
         }
@@ -157,32 +141,32 @@ class SearchWorkerTest {
 
     @Test
     void cancelledJobStopsMidSensitivityAndAJobCancelledBeforeItStartsIsSkipped() throws Exception {
-        String topic = Kafka.topic("cancel");
+        String topic = TestKafka.topic("cancel");
         try (SearchWorker w = worker(topic)) {
             assertTrue(w.services().cancellations().awaitReady(WAIT));
             String skipped = "job-" + UUID.randomUUID();
-            api.job(skipped, JobState.CANCELLED, List.of());
-            submit(topic, skipped, modelSha);
+            bed.api().job(skipped, JobState.CANCELLED, List.of());
+            submit(topic, skipped, bed.modelSha());
 
             String jobId = "job-" + UUID.randomUUID();
-            api.job(jobId, JobState.QUEUED, List.of());
-            submit(topic, jobId, modelSha);
-            Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
+            bed.api().job(jobId, JobState.QUEUED, List.of());
+            submit(topic, jobId, bed.modelSha());
+            TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
                     rs -> events(rs).stream().anyMatch(e -> e.type() == JobEvent.Type.LAYER), WAIT);
-            publisher.sendAndFlush(Topics.JOB_CONTROL, jobId, new JobControl(jobId, JobControl.Action.CANCEL));
+            bed.publisher().sendAndFlush(Topics.JOB_CONTROL, jobId, new JobControl(jobId, JobControl.Action.CANCEL));
 
             // the worker is free again: a next job runs to its end
             String next = "job-" + UUID.randomUUID();
-            api.job(next, JobState.QUEUED, List.of());
-            submit(topic, next, modelSha);
+            bed.api().job(next, JobState.QUEUED, List.of());
+            submit(topic, next, bed.modelSha());
             assertEquals(1, count(events(recordsOf(next)), JobEvent.Type.PROFILED));
 
-            List<JobEvent> cancelled = events(Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId), rs -> false,
+            List<JobEvent> cancelled = events(TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId), rs -> false,
                     Duration.ofSeconds(1)));
             assertTrue(count(cancelled, JobEvent.Type.LAYER) < 10, "stopped before measuring every layer");
             assertEquals(0, count(cancelled, JobEvent.Type.PROFILED));
             assertEquals(0, count(cancelled, JobEvent.Type.FAILED));
-            assertFalse(Kafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(skipped), rs -> false, Duration.ofMillis(500))
+            assertFalse(TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(skipped), rs -> false, Duration.ofMillis(500))
                     .iterator().hasNext(), "a job cancelled before it started publishes nothing");
         }
     }

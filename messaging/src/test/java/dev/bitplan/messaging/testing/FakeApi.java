@@ -1,4 +1,4 @@
-package dev.bitplan.worker;
+package dev.bitplan.messaging.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.bitplan.contracts.job.JobState;
@@ -17,26 +17,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A JDK HTTP server standing in for the api's two internal endpoints (blobs by sha256, job status), serving real files. */
-final class FakeApi implements AutoCloseable {
+/**
+ * A JDK HTTP server standing in for the api's two internal endpoints (blobs by sha256, job status). Like the api it
+ * answers 401 to a missing or wrong {@link #TOKEN} and 404 to an unknown blob or job.
+ */
+public final class FakeApi implements AutoCloseable {
 
-    static final String TOKEN = "test-internal-token";
+    public static final String TOKEN = "test-internal-token";
 
     private final HttpServer server;
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, String> jobs = new ConcurrentHashMap<>();
+    private final AtomicInteger blobRequests = new AtomicInteger();
 
-    FakeApi() throws IOException {
+    public FakeApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("localhost", 0), 0);
         server.createContext("/internal/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             byte[] body = null;
-            if (("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-                body = path.startsWith("/internal/blobs/") ? blobs.get(path.substring("/internal/blobs/".length()))
-                        : toBytes(jobs.get(path.substring("/internal/jobs/".length())));
+            int status;
+            if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                status = 401;
+            } else {
+                if (path.startsWith("/internal/blobs/")) {
+                    blobRequests.incrementAndGet();
+                    body = blobs.get(path.substring("/internal/blobs/".length()));
+                } else {
+                    body = toBytes(jobs.get(path.substring("/internal/jobs/".length())));
+                }
+                status = body == null ? 404 : 200;
             }
-            int status = body == null ? (exchange.getRequestHeaders().containsKey("Authorization") ? 404 : 401) : 200;
             exchange.sendResponseHeaders(status, body == null ? -1 : body.length);
             if (body != null) {
                 exchange.getResponseBody().write(body);
@@ -46,12 +58,12 @@ final class FakeApi implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://localhost:" + server.getAddress().getPort();
     }
 
     /** Serves a file's bytes under their sha256, which it returns. */
-    String blob(Path file) {
+    public String blob(Path file) {
         try {
             return blob(Files.readAllBytes(file));
         } catch (IOException e) {
@@ -59,21 +71,36 @@ final class FakeApi implements AutoCloseable {
         }
     }
 
-    String blob(byte[] bytes) {
+    public String blob(byte[] bytes) {
         String sha = sha256(bytes);
         blobs.put(sha, bytes);
         return sha;
     }
 
-    void job(String id, JobState state, List<LayerSensitivity> sensitivity) {
+    /** Serves {@code bytes} under {@code sha256} whether or not they hash to it (a download corrupted on the way). */
+    public void blob(String sha256, byte[] bytes) {
+        blobs.put(sha256, bytes);
+    }
+
+    /** How many blob downloads were asked for, so a test sees cache hits. */
+    public int blobRequests() {
+        return blobRequests.get();
+    }
+
+    public void job(String id, JobState state, List<LayerSensitivity> sensitivity) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", id);
         json.put("state", state.name());
         json.put("sensitivity", sensitivity);
-        jobs.put(id, Json.write(json));
+        job(id, Json.write(json));
     }
 
-    static String sha256(byte[] bytes) {
+    /** Answers a job's status with this JSON as it stands. */
+    public void job(String id, String json) {
+        jobs.put(id, json);
+    }
+
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

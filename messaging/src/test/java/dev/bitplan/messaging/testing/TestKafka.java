@@ -1,5 +1,7 @@
-package dev.bitplan.messaging;
+package dev.bitplan.messaging.testing;
 
+import dev.bitplan.messaging.KafkaSettings;
+import dev.bitplan.messaging.TopicSetup;
 import dev.bitplan.stack.LocalKafka;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,15 +22,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-/** One real in-JVM broker for all tests of this module, and small helpers around it. */
-final class TestKafka {
+/** One real in-JVM broker for all tests of a module (started on first use, stopped with the JVM), and small helpers around it. */
+public final class TestKafka {
 
     private static LocalKafka kafka;
 
     private TestKafka() {
     }
 
-    static synchronized String bootstrap() {
+    public static synchronized String bootstrap() {
         if (kafka == null) {
             kafka = LocalKafka.start(null, 0);
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
@@ -36,38 +39,48 @@ final class TestKafka {
         return kafka.bootstrapServers();
     }
 
-    /** A fresh topic and its dead-letter topic. */
-    static String topic(String prefix, int partitions) throws Exception {
+    /** A fresh work topic with its dead-letter topic, so each test's worker sees only its own messages. */
+    public static String topic(String prefix) throws Exception {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1), new NewTopic(name + ".dlq", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1), new NewTopic(name + ".dlq", 1, (short) 1))).all().get();
         }
         return name;
     }
 
-    static void produce(String topic, String key, byte[] value) throws Exception {
+    public static void produce(String topic, String key, byte[] value) throws Exception {
         try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(KafkaSettings.producer(bootstrap(), "test-producer"))) {
             p.send(new ProducerRecord<>(topic, key, value)).get();
         }
     }
 
     /** Reads a topic from the start until {@code count} records arrived or the timeout passed. */
-    static List<ConsumerRecord<String, byte[]>> read(String topic, int count, Duration timeout) {
+    public static List<ConsumerRecord<String, byte[]>> read(String topic, int count, Duration timeout) {
+        return readUntil(List.of(topic), r -> true, rs -> rs.size() >= count, timeout);
+    }
+
+    /** Reads the topics from the start, keeping the records {@code keep} accepts, until {@code done} holds for them. */
+    public static List<ConsumerRecord<String, byte[]>> readUntil(List<String> topics, Predicate<ConsumerRecord<String, byte[]>> keep,
+                                                                 Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
         Properties props = KafkaSettings.consumer(bootstrap(), "reader-" + UUID.randomUUID(), null, 10_000);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props)) {
-            c.subscribe(List.of(topic));
+            c.subscribe(topics);
             long end = System.nanoTime() + timeout.toNanos();
-            while (out.size() < count && System.nanoTime() < end) {
-                c.poll(Duration.ofMillis(100)).forEach(out::add);
+            while (!done.test(out) && System.nanoTime() < end) {
+                c.poll(Duration.ofMillis(100)).forEach(r -> {
+                    if (keep.test(r)) {
+                        out.add(r);
+                    }
+                });
             }
         }
         return out;
     }
 
     /** The group's committed offset of partition 0, or -1. */
-    static long committed(String group, String topic) throws Exception {
+    public static long committed(String group, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
             OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                     .get(new TopicPartition(topic, 0));
@@ -75,7 +88,7 @@ final class TestKafka {
         }
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
