@@ -35,6 +35,9 @@ import org.jboss.logging.Logger;
  */
 public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCandidate> {
 
+    /** base64 grows bytes by 4/3; the rest of the result (figures, plan) needs far less than the margin left. */
+    static final int MAX_ARTIFACT_BYTES = dev.bitplan.messaging.KafkaSettings.MAX_MESSAGE_BYTES / 4 * 3 - (1 << 20);
+
     static final String QAT_NOT_IMPLEMENTED = "method qat is not implemented yet (issue: QAT); use ptq";
     private static final Logger LOG = Logger.getLogger(CandidateEvaluationHandler.class);
     private static final long PROGRESS_INTERVAL_MS = 1000;
@@ -89,6 +92,11 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
         }
         // the FP32 baseline's deployable model is the uploaded one, which the api has
         byte[] artifact = request.proposal().fp32() || measured.exported() == null ? null : measured.exported().bytes();
+        if (artifact != null && artifact.length > MAX_ARTIFACT_BYTES) {
+            throw new PermanentFailure(String.format(java.util.Locale.ROOT, "the exported model of %s is %,d bytes; results carry "
+                    + "models of at most %,d bytes (base64 inside a %,d-byte Kafka message)", request.proposal().id(), artifact.length,
+                    MAX_ARTIFACT_BYTES, dev.bitplan.messaging.KafkaSettings.MAX_MESSAGE_BYTES));
+        }
         services.publisher().sendAndFlush(Topics.EVAL_RESULTS, request.candidateId(), new CandidateEvaluated(jobId, request.candidateId(),
                 measured.candidate(), artifact, artifact == null ? null : sha256(artifact), context.workerId()));
         LOG.infof("candidate %s measured: metric %.4f, %d bytes", request.candidateId(), measured.candidate().metric(),
