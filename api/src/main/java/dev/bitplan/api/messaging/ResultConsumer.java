@@ -103,7 +103,7 @@ public class ResultConsumer {
             message = record.topic().equals(Topics.JOB_EVENTS) ? JsonSerde.read(record.value(), JobEvent.class)
                     : JsonSerde.read(record.value(), CandidateEvaluated.class);
         } catch (SerializationException | NullPointerException e) {
-            return deadLetter(record, "unreadable: " + e.getMessage());
+            return deadLetter(record, "unreadable: " + e.getMessage(), jobOf(record.key()));
         }
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -124,17 +124,36 @@ public class ResultConsumer {
             return false;
         }
         LOG.error("giving up on " + record.topic() + "@" + record.offset(), last);
-        return deadLetter(record, String.valueOf(last.getMessage()));
+        String jobId = message instanceof JobEvent event ? event.jobId() : ((CandidateEvaluated) message).jobId();
+        return deadLetter(record, String.valueOf(last.getMessage()), jobId);
     }
 
-    private boolean deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+    /** Parks the record in the DLQ and fails its job, so that nothing is lost silently and the user learns why. */
+    private boolean deadLetter(ConsumerRecord<String, byte[]> record, String reason, String jobId) {
         try {
             publisher.sendRaw(Topics.dlq(record.topic()), record.key(), record.value(), reason);
-            return true;
         } catch (RuntimeException e) {
             LOG.errorf("cannot dead-letter %s@%d: %s", record.topic(), record.offset(), e.getMessage());
             return false;
         }
+        if (jobId != null && !jobId.isBlank()) {
+            try {
+                applier.apply(JobEvent.failed(jobId, "the api could not apply a message from a worker (" + reason + "); it is kept in "
+                        + Topics.dlq(record.topic()) + " for an operator; submit the job again", "api"));
+            } catch (RuntimeException e) {
+                LOG.errorf("cannot mark job %s failed: %s", jobId, e.getMessage());
+            }
+        }
+        return true;
+    }
+
+    /** Job events are keyed by job id, results by {@code <jobId>:<candidate>}. */
+    private static String jobOf(String key) {
+        if (key == null) {
+            return null;
+        }
+        int colon = key.indexOf(':');
+        return colon < 0 ? key : key.substring(0, colon);
     }
 
     private static boolean isTransient(Throwable e) {

@@ -161,6 +161,16 @@ class JobLifecycleTest {
         as(t[0]).delete("/api/jobs/" + failed).then().statusCode(409);
     }
 
+    @Test
+    void aWorkerMessageTheApiCannotReadFailsItsJobAndIsKeptInTheDlq() throws Exception {
+        String[] t = TestApi.tenantWithMnist();
+        String jobId = TestApi.submit(t[0], TestApi.smallJob(t[1], t[2], "{\"maxSizeRatio\":0.5}")).then().statusCode(202)
+                .extract().path("id");
+        producer.send(new ProducerRecord<>(Topics.EVAL_RESULTS, jobId + ":plan-1", "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8))).get();
+        awaitState(t[0], jobId, "FAILED");
+        as(t[0]).get("/api/jobs/" + jobId).then().body("error", org.hamcrest.Matchers.containsString(Topics.dlq(Topics.EVAL_RESULTS)));
+    }
+
     private List<String> latencyTable(String jobId) {
         return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
                         "SELECT option_label || ' ' || millis FROM latency_table WHERE job_id = ?1 ORDER BY option_label")
