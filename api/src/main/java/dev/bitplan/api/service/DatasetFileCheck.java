@@ -60,19 +60,27 @@ public final class DatasetFileCheck {
     }
 
     private static void requireFinite(NdArray a, String fileName) {
-        double[] values = a.toDoubleArray();
         long nan = 0;
         long inf = 0;
-        for (double v : values) {
-            nan += Double.isNaN(v) ? 1 : 0;
-            inf += Double.isInfinite(v) ? 1 : 0;
+        long length = a.length();
+        // scan the array as it is held (no float64 copy of a float32 array: uploads can be large)
+        if (a.dtype() == dev.bitplan.engine.data.DType.FLOAT32) {
+            for (float v : a.toFloatArray()) {
+                nan += Float.isNaN(v) ? 1 : 0;
+                inf += Float.isInfinite(v) ? 1 : 0;
+            }
+        } else {
+            for (double v : a.toDoubleArray()) {
+                nan += Double.isNaN(v) ? 1 : 0;
+                inf += Double.isInfinite(v) ? 1 : 0;
+            }
         }
         if (nan + inf == 0) {
             return;
         }
-        String what = nan == values.length ? "only NaN values (" + nan + ")"
+        String what = nan == length ? "only NaN values (" + nan + ")"
                 : (nan > 0 ? "NaN (" + nan + " values)" : "") + (nan > 0 && inf > 0 ? " and " : "") + (inf > 0 ? "Inf (" + inf + " values)" : "")
-                + " out of " + values.length;
+                + " out of " + length;
         throw new InvalidInputException(Problem.UNUSABLE, "array '" + a.name() + "' in '" + fileName + "' contains " + what
                 + "; replace them or drop those samples before uploading");
     }

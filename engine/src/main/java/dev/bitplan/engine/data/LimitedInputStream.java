@@ -27,6 +27,14 @@ final class LimitedInputStream extends FilterInputStream {
         return count;
     }
 
+    /**
+     * Counts bytes that were not read but will be held: an array of small integers is read at 1-4 bytes per
+     * value and held at 8, so the limit bounds the memory a file takes, not only what is inflated.
+     */
+    void charge(long bytes) {
+        add(bytes);
+    }
+
     /** Bytes that may still be read before the limit is hit. */
     long remaining() {
         return limit - count;

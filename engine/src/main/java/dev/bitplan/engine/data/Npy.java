@@ -85,6 +85,10 @@ final class Npy {
                     + MAX_VALUES + " that one array can hold here; split it into several files");
         }
         int n = (int) count;
+        long heldBytes = count * (dtype == DType.FLOAT32 ? 4 : 8); // integers and bools are held as long
+        if (heldBytes > dataBytes) {
+            in.charge(heldBytes - dataBytes);
+        }
         float[] floats = dtype == DType.FLOAT32 ? new float[n] : null;
         double[] doubles = dtype == DType.FLOAT64 ? new double[n] : null;
         long[] longs = dtype.isFloating() ? null : new long[n];

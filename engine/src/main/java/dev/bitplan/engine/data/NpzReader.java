@@ -43,7 +43,8 @@ public final class NpzReader {
     }
 
     /**
-     * @param maxBytes   most uncompressed bytes (headers and data, all entries together) to read from one file
+     * @param maxBytes   most bytes one file may take: uncompressed headers and data, all entries together, with
+     *                   integer and bool arrays counted at the 8 bytes per value they are held at
      * @param maxEntries most entries an archive may hold
      */
     public NpzReader(long maxBytes, int maxEntries) {
@@ -145,8 +146,8 @@ public final class NpzReader {
 
     private Supplier<InvalidInputException> overLimit(String where) {
         return () -> new InvalidInputException(Problem.UNUSABLE, where + " unpacks to more than "
-                + describeBytes(maxBytes) + " of data, the limit for one file; upload fewer samples or split them "
-                + "across files");
+                + describeBytes(maxBytes) + " of data, the limit for one file (integer and bool arrays count 8 bytes "
+                + "per value, as they are held in memory); upload fewer samples or split them across files");
     }
 
     /** "2 GiB", "64 MiB" or "1000 bytes": limits read better in binary units when they are round. */

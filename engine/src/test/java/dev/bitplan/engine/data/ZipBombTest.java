@@ -52,6 +52,15 @@ class ZipBombTest {
     }
 
     @Test
+    void smallIntegersCountAtTheEightBytesTheyAreHeldIn() throws IOException {
+        // 10 MiB of uint8 is held as 80 MiB of long: over the 64 MiB limit; the same bytes as float32 are not
+        byte[] bytes = deflatedNpy("input.npy", "{'descr': '|u1', 'fortran_order': False, 'shape': (" + (10 << 20) + ",), }", 10 << 20);
+        assertRefused(Problem.UNUSABLE, () -> readWithLimit(bytes, "bytes.npz"), "more than 64 MiB", "8 bytes per value");
+        byte[] floats = deflatedNpy("input.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (" + (10 << 18) + ",), }", 10 << 20);
+        assertEquals(10 << 18, readWithLimit(floats, "floats.npz").arrays().get(0).length());
+    }
+
+    @Test
     void bombIsRefusedQuicklyAndWithoutMemory() {
         Runtime rt = Runtime.getRuntime();
         long usedBefore = rt.totalMemory() - rt.freeMemory();
