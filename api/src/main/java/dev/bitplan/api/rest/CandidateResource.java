@@ -30,7 +30,8 @@ public class CandidateResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response model(@PathParam("id") String id) {
         ResultService.Artifact a = results.artifact(caller.tenantId(), id);
-        long size = blobs.info(a.sha256()).orElseThrow().sizeBytes();
+        long size = blobs.info(a.sha256())
+                .orElseThrow(() -> ApiProblem.notFound("candidateId", "stored model file for candidate", id)).sizeBytes();
         StreamingOutput body = out -> blobs.copyTo(a.sha256(), out);
         return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM)
                 .header("Content-Disposition", "attachment; filename=\"" + a.fileName() + "\"")
