@@ -7,6 +7,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -49,5 +51,13 @@ public class CandidateEntity extends PanacheEntityBase {
 
     public static long countOfJob(String jobId) {
         return count("jobId", jobId);
+    }
+
+    /** Stored candidates per job of the tenant, in one query; a job with none is absent. */
+    public static Map<String, Long> countsOfTenant(String tenantId) {
+        return getEntityManager().createQuery("select c.jobId, count(c) from CandidateEntity c where c.jobId in "
+                        + "(select j.id from JobEntity j where j.tenantId = :tenant) group by c.jobId", Object[].class)
+                .setParameter("tenant", tenantId).getResultStream()
+                .collect(Collectors.toMap(r -> (String) r[0], r -> (Long) r[1]));
     }
 }

@@ -28,7 +28,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Submitting jobs (everything checked before the 202), reading them, cancelling them. */
 @ApplicationScoped
@@ -104,9 +106,22 @@ public class JobService {
         return view(require(tenantId, id));
     }
 
+    /** The tenant's jobs, newest first; versions, models and candidate counts read in one query each, not per job. */
     @Transactional
     public List<JobView> list(String tenantId) {
-        return JobEntity.listOfTenant(tenantId).stream().map(JobService::view).toList();
+        List<JobEntity> all = JobEntity.listOfTenant(tenantId);
+        if (all.isEmpty()) {
+            return List.of();
+        }
+        Map<String, ModelVersionEntity> versions = ModelVersionEntity.<ModelVersionEntity>list(
+                "id in (select j.modelVersionId from JobEntity j where j.tenantId = ?1)", tenantId).stream()
+                .collect(Collectors.toMap(v -> v.id, v -> v));
+        Map<String, ModelEntity> models = ModelEntity.ofTenant(tenantId).stream().collect(Collectors.toMap(m -> m.id, m -> m));
+        Map<String, Long> done = CandidateEntity.countsOfTenant(tenantId);
+        return all.stream().map(job -> {
+            ModelVersionEntity version = versions.get(job.modelVersionId);
+            return view(job, version, version == null ? null : models.get(version.modelId), done.getOrDefault(job.id, 0L));
+        }).toList();
     }
 
     /** Cancels a job that has not ended; workers hear of it through JobControl. */
@@ -143,7 +158,10 @@ public class JobService {
     public static JobView view(JobEntity job) {
         ModelVersionEntity version = ModelVersionEntity.findById(job.modelVersionId);
         ModelEntity model = version == null ? null : ModelEntity.findById(version.modelId);
-        long done = CandidateEntity.countOfJob(job.id);
+        return view(job, version, model, CandidateEntity.countOfJob(job.id));
+    }
+
+    private static JobView view(JobEntity job, ModelVersionEntity version, ModelEntity model, long done) {
         Integer percent = null;
         if (job.state == JobState.DONE) {
             percent = 100;
