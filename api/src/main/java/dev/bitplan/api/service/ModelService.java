@@ -72,12 +72,14 @@ public class ModelService {
         });
     }
 
+    /** The tenant's models by name, with their latest version number and count of versions, in one query. */
     @Transactional
     public List<ModelSummary> list(String tenantId) {
-        return ModelEntity.ofTenant(tenantId).stream().map(m -> {
-            List<ModelVersionEntity> versions = ModelVersionEntity.ofModel(m.id);
-            return new ModelSummary(m.name, versions.isEmpty() ? 0 : versions.get(versions.size() - 1).version, versions.size());
-        }).toList();
+        return em.createQuery("select m.name, coalesce(max(v.version), 0), count(v) from ModelEntity m "
+                        + "left join ModelVersionEntity v on v.modelId = m.id where m.tenantId = :tenant "
+                        + "group by m.id, m.name order by m.name", Object[].class)
+                .setParameter("tenant", tenantId).getResultStream()
+                .map(r -> new ModelSummary((String) r[0], ((Number) r[1]).intValue(), ((Number) r[2]).intValue())).toList();
     }
 
     @Transactional
