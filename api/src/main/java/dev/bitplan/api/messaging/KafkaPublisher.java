@@ -41,27 +41,24 @@ public class KafkaPublisher {
 
     /** @throws IllegalStateException when the broker did not acknowledge in time */
     public void send(String topic, String key, Object value) {
-        try {
-            producer().send(new ProducerRecord<>(topic, key, JsonSerde.write(value))).get(SEND_TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending to " + topic, e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
-        }
+        sendAndWait(new ProducerRecord<>(topic, key, JsonSerde.write(value)));
     }
 
     /** Forwards a record's bytes as they came (to a dead-letter topic), with the reason in a header. */
     public void sendRaw(String topic, String key, byte[] value, String reason) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, key, value);
         r.headers().add("bitplan-error", String.valueOf(reason).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sendAndWait(r);
+    }
+
+    private void sendAndWait(ProducerRecord<String, byte[]> r) {
         try {
             producer().send(r).get(SEND_TIMEOUT_MS + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending to " + topic, e);
+            throw new IllegalStateException("interrupted while sending to " + r.topic(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot send to " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot send to " + r.topic() + ": " + e.getMessage(), e);
         }
     }
 
