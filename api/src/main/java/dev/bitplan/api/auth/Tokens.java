@@ -1,11 +1,10 @@
 package dev.bitplan.api.auth;
 
+import dev.bitplan.api.persistence.BlobStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** API tokens: 32 random bytes, base64url, prefixed {@code bp_}; only their sha256 is stored. */
 public final class Tokens {
@@ -23,11 +22,7 @@ public final class Tokens {
     }
 
     public static String sha256Hex(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BlobStore.sha256(token.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Compares secrets in constant time, so the admin and internal tokens cannot be guessed byte by byte. */
