@@ -39,10 +39,6 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(413, "Payload too large", detail, field);
     }
 
-    public static ApiProblem unsupported(String field, String detail) {
-        return new ApiProblem(415, "Unsupported media type", detail, field);
-    }
-
     public static ApiProblem unprocessable(String field, String detail) {
         return new ApiProblem(422, "Unprocessable content", detail, field);
     }
