@@ -16,7 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What a job found: candidates, the Pareto front, sensitivity, the report, the deployable models. */
 @ApplicationScoped
@@ -32,11 +35,15 @@ public class ResultService {
     @Transactional
     public List<ObjectNode> candidates(String tenantId, String jobId, boolean frontOnly) {
         JobEntity job = JobService.require(tenantId, jobId);
-        List<String> order = job.profile == null ? List.of()
-                : Json.read(job.profile, SearchProfile.class).proposals().stream().map(CandidateProposal::id).toList();
+        Map<String, Integer> order = new HashMap<>();
+        if (job.profile != null) {
+            for (CandidateProposal p : Json.read(job.profile, SearchProfile.class).proposals()) {
+                order.putIfAbsent(p.id(), order.size());
+            }
+        }
         // the proposals' order (as in the report), then anything not proposed in arrival order
         return CandidateEntity.ofJob(jobId).stream().filter(c -> !frontOnly || c.onFront)
-                .sorted(java.util.Comparator.comparingInt(c -> order.contains(c.proposalId) ? order.indexOf(c.proposalId) : order.size()))
+                .sorted(Comparator.comparingInt(c -> order.getOrDefault(c.proposalId, order.size())))
                 .map(ResultService::view).toList();
     }
 
