@@ -293,6 +293,7 @@ public final class WorkLoop<T> implements AutoCloseable {
                 try {
                     Thread.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     return Outcome.ABANDON;
                 }
             }
