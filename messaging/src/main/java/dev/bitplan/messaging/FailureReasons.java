@@ -18,12 +18,8 @@ public final class FailureReasons {
      * @param userError  the domain's errors about the user's input (the engine's refusals, infeasible budgets)
      */
     public static String describe(Throwable error, int attempts, Map<String, String> names, Predicate<Throwable> userError) {
-        Throwable user = null;
-        for (Throwable t = error; t != null && user == null; t = t.getCause() == t ? null : t.getCause()) {
-            if (userError.test(t) || t instanceof IllegalArgumentException || t instanceof PermanentFailure) {
-                user = t;
-            }
-        }
+        Throwable user = firstInChain(error,
+                t -> userError.test(t) || t instanceof IllegalArgumentException || t instanceof PermanentFailure);
         String message = rename(reason(user != null ? user : error), names);
         return user != null ? message : "gave up after " + attempts + " tr" + (attempts == 1 ? "y" : "ies") + ": " + message
                 + " (a worker-side problem; submitting the job again may work)";
@@ -49,7 +45,18 @@ public final class FailureReasons {
         return m;
     }
 
-    private static String reason(Throwable t) {
+    /** The first error in the cause chain (the error itself included) that matches, or null. */
+    static Throwable firstInChain(Throwable error, Predicate<Throwable> test) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (test.test(t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The error's own message, with its type when the message alone says too little. */
+    static String reason(Throwable t) {
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
     }

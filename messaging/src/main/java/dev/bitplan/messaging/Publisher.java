@@ -37,11 +37,6 @@ public final class Publisher implements AutoCloseable {
         return await(producer.send(record), record.topic());
     }
 
-    /** Waits until everything sent so far is acknowledged. */
-    public void flush() {
-        producer.flush();
-    }
-
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(10));

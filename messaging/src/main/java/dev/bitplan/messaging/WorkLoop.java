@@ -293,6 +293,7 @@ public final class WorkLoop<T> implements AutoCloseable {
                 try {
                     Thread.sleep(delay.toMillis());
                 } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
                     return Outcome.ABANDON;
                 }
             }
@@ -300,18 +301,13 @@ public final class WorkLoop<T> implements AutoCloseable {
     }
 
     private boolean isPermanent(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof IllegalArgumentException || t instanceof SerializationException || t instanceof PermanentFailure
-                    || config.permanent.test(t)) {
-                return true;
-            }
-        }
-        return false;
+        return FailureReasons.firstInChain(e, t -> t instanceof IllegalArgumentException || t instanceof SerializationException
+                || t instanceof PermanentFailure || config.permanent.test(t)) != null;
     }
 
     /** Keeps the original bytes and key, adds why and how often it failed; then tells the handler. */
     private Outcome deadLetter(ConsumerRecord<String, byte[]> record, T message, Throwable error, int attempts) {
-        String reason = reason(error);
+        String reason = FailureReasons.reason(error);
         RecordHeaders headers = new RecordHeaders();
         record.headers().forEach(headers::add);
         headers.add(HEADER_ERROR, reason.getBytes(StandardCharsets.UTF_8));
@@ -332,12 +328,6 @@ public final class WorkLoop<T> implements AutoCloseable {
             LOG.errorf(e, "dead-letter hook failed for %s; the record is on %s", describeRecord(record), Topics.dlq(config.topic));
         }
         return Outcome.COMMIT;
-    }
-
-    /** The error's own message, with its type when the message alone says too little. */
-    static String reason(Throwable error) {
-        String m = error.getMessage();
-        return m == null || m.isBlank() ? error.getClass().getSimpleName() : m;
     }
 
     private final class Context implements WorkContext {

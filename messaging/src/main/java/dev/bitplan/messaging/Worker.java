@@ -24,7 +24,12 @@ public abstract class Worker<T> implements AutoCloseable {
                      Predicate<Throwable> permanent) {
         TopicSetup.ensure(settings.bootstrap());
         this.services = new WorkerServices(settings);
-        this.loop = services.loop(topic, group, type, handler.apply(services)).permanentWhen(permanent).start();
+        try {
+            this.loop = services.loop(topic, group, type, handler.apply(services)).permanentWhen(permanent).start();
+        } catch (RuntimeException e) {
+            services.close(); // the producer and the control listener's thread would outlive a worker that never started
+            throw e;
+        }
     }
 
     public WorkerServices services() {

@@ -17,7 +17,12 @@ public final class WorkerServices implements AutoCloseable {
         this.api = new ApiClient(settings.apiUrl(), settings.internalToken());
         this.blobs = new BlobCache(api, settings.cacheDir());
         this.publisher = new Publisher(settings.bootstrap(), settings.workerId());
-        this.cancellations = new JobControlListener(settings.bootstrap(), settings.workerId());
+        try {
+            this.cancellations = new JobControlListener(settings.bootstrap(), settings.workerId());
+        } catch (RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
     }
 
     public WorkerSettings settings() {
