@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The progress listener of one search: stops the work when the job is cancelled, publishes throttled
- * progress, says when solving starts (after the last latency table) and logs how much a resume saved.
+ * progress, says when solving starts (after the last latency table) and tells the job how much a resume saved.
  */
 final class JobProgress implements ProgressListener {
 
@@ -44,7 +44,9 @@ final class JobProgress implements ProgressListener {
         context.checkCancelled(jobId);
         throttle.progress(stage, done, total);
         if (stage.equals("sensitivity") && knownLayers > 0 && resumeLogged.compareAndSet(false, true)) {
-            LOG.infof("resumed job %s with %d of %d layers already measured", jobId, knownLayers, total);
+            String resumed = String.format(java.util.Locale.ROOT, "resumed job %s with %d of %d layers already measured", jobId, knownLayers, total);
+            LOG.info(resumed);
+            publisher.send(Topics.JOB_EVENTS, jobId, JobEvent.log(jobId, resumed, context.workerId())); // the job's history shows the takeover
         }
         if (stage.equals("latency table") && done == total && latencyTablesDone.incrementAndGet() == latencyTables) {
             publisher.send(Topics.JOB_EVENTS, jobId, JobEvent.state(jobId, JobState.SOLVING, "solving for a sweep of budgets", context.workerId()));

@@ -105,6 +105,8 @@ class SearchWorkerTest {
             List<JobEvent> again = events(recordsOf(resumed));
             List<String> measuredAgain = again.stream().filter(e -> e.type() == JobEvent.Type.LAYER).map(e -> e.layer().layer()).toList();
             assertEquals(layers.subList(5, 10).stream().map(LayerSensitivity::layer).toList(), measuredAgain);
+            assertTrue(again.stream().anyMatch(e -> e.type() == JobEvent.Type.LOG && e.message().contains("with 5 of 10 layers already measured")),
+                    "the job's events say that it was resumed");
             SearchProfile resumedProfile = again.stream().filter(e -> e.type() == JobEvent.Type.PROFILED).findFirst().orElseThrow().profile();
             assertEquals(plans(profile.proposals()), plans(resumedProfile.proposals()));
             assertEquals(profile.layers().stream().map(l -> l.options().stream().map(o -> o.sensitivity()).toList()).toList(),
