@@ -76,7 +76,7 @@ final class JobsBenchmark implements Callable<Integer> {
             } catch (IllegalStateException ignored) {
                 // shutting down already
             }
-            deleteQuietly(dir);
+            dev.bitplan.stack.LocalResources.deleteQuietly(dir);
         }
     }
 
@@ -110,7 +110,7 @@ final class JobsBenchmark implements Callable<Integer> {
             if (System.nanoTime() > deadline) {
                 throw new CommandFailure((jobs - finished.size() - failed.size()) + " jobs still running after " + timeout + " s", 1);
             }
-            sleep(500);
+            LocalStack.sleep(500);
         }
         List<Double> seconds = new ArrayList<>();
         finished.forEach((id, end) -> seconds.add((end - submitted.get(id)) / 1e9));
@@ -151,23 +151,6 @@ final class JobsBenchmark implements Callable<Integer> {
             return Files.createTempDirectory("bitplan-bench-jobs");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temp directory", e);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException ignored) {
-            // a temp directory left behind is harmless
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandFailure("interrupted", 1, e);
         }
     }
 }

@@ -94,7 +94,7 @@ final class LocalStack implements AutoCloseable {
         kafka = k;
         kafkaPort = Integer.parseInt(k.bootstrapServers().substring(k.bootstrapServers().lastIndexOf(':') + 1));
         TopicSetup.ensure(kafka.bootstrapServers());
-        apiPort = settings.apiPort() > 0 ? settings.apiPort() : freePort();
+        apiPort = settings.apiPort() > 0 ? settings.apiPort() : dev.bitplan.stack.LocalResources.freePort();
         requireFree(apiPort);
 
         log.accept("starting api on port " + apiPort);
@@ -261,14 +261,6 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port", e);
-        }
-    }
-
     private static void requireFree(int port) {
         try (ServerSocket s = new ServerSocket(port)) {
             s.setReuseAddress(true);
@@ -277,7 +269,7 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

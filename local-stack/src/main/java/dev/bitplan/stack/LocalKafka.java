@@ -2,7 +2,6 @@ package dev.bitplan.stack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,8 +41,8 @@ public final class LocalKafka implements AutoCloseable {
         try {
             boolean temporary = logDir == null;
             Path dir = temporary ? Files.createTempDirectory("bitplan-kafka") : Files.createDirectories(logDir);
-            int brokerPort = port > 0 ? port : freePort();
-            int controllerPort = freePort();
+            int brokerPort = port > 0 ? port : LocalResources.freePort();
+            int controllerPort = LocalResources.freePort();
             Properties props = new Properties();
             props.putAll(Map.ofEntries(
                     Map.entry("process.roles", "broker,controller"),
@@ -94,22 +93,7 @@ public final class LocalKafka implements AutoCloseable {
         server.shutdown();
         server.awaitShutdown();
         if (temporary) {
-            deleteQuietly(logDir);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp directory left behind is harmless
+            LocalResources.deleteQuietly(logDir);
         }
     }
 }
