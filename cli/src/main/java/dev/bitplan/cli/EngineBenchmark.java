@@ -4,7 +4,9 @@ import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PlanEvaluator.Execution;
+import dev.bitplan.engine.eval.Quantizer;
 import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.runtime.QdqExecution;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "engine", description = "Engine throughput, calibration and per-layer re-evaluation time.")
 final class EngineBenchmark implements Callable<Integer> {
 
+    private static final String SCORED_W8 = "W8A8 as scored (integer kernels), one session per core";
+    private static final String SCORED_W4 = "W4A8 as scored (integer kernels), one session per core";
+
     @Mixin
     EngineOptions engine;
 
@@ -42,17 +47,19 @@ final class EngineBenchmark implements Callable<Integer> {
         eval.calibrate();
         long calibrationMs = eval.calibrationMillis();
         byte[] fp32 = eval.model().foldedBytes();
-        byte[] w8 = eval.exportSimulation(QuantPlan.uniform(8, 8)).toByteArray();
-        byte[] w4 = eval.exportSimulation(QuantPlan.uniform(4, 8)).toByteArray();
-        byte[] deployed8 = eval.export(QuantPlan.uniform(8, 8)).bytes();
+        Quantizer.ScoringModel w8 = eval.scoringModel(QuantPlan.uniform(8, 8));
+        Quantizer.ScoringModel w4 = eval.scoringModel(QuantPlan.uniform(4, 8));
+        byte[] fake8 = eval.exportSimulation(QuantPlan.uniform(8, 8)).toByteArray();
+        byte[] fake4 = eval.exportSimulation(QuantPlan.uniform(4, 8)).toByteArray();
         progress.message("[throughput] " + repetitions + " alternating passes per contender over " + eval.validationSize() + " samples");
         Map<String, PlanEvaluator.Contender> contenders = new LinkedHashMap<>();
-        contenders.put("FP32, one session", new PlanEvaluator.Contender(fp32, true, Execution.ONE_SESSION));
-        contenders.put("FP32, one session per core", new PlanEvaluator.Contender(fp32, true, Execution.SESSION_PER_CORE));
-        contenders.put("simulated W8A8, one session", new PlanEvaluator.Contender(w8, true, Execution.ONE_SESSION));
-        contenders.put("simulated W8A8, one session per core", new PlanEvaluator.Contender(w8, true, Execution.SESSION_PER_CORE));
-        contenders.put("simulated W4A8, one session per core", new PlanEvaluator.Contender(w4, true, Execution.SESSION_PER_CORE));
-        contenders.put("deployed W8A8 QDQ, one session per core", new PlanEvaluator.Contender(deployed8, false, Execution.SESSION_PER_CORE));
+        contenders.put("FP32, one session", new PlanEvaluator.Contender(fp32, QdqExecution.DEPLOYMENT, Execution.ONE_SESSION));
+        contenders.put("FP32, one session per core", new PlanEvaluator.Contender(fp32, QdqExecution.DEPLOYMENT, Execution.SESSION_PER_CORE));
+        contenders.put(SCORED_W8, new PlanEvaluator.Contender(w8.bytes(), w8.runtime().qdq(), Execution.SESSION_PER_CORE));
+        contenders.put(SCORED_W4, new PlanEvaluator.Contender(w4.bytes(), w4.runtime().qdq(), Execution.SESSION_PER_CORE));
+        contenders.put("fake-quant W8A8, one session", new PlanEvaluator.Contender(fake8, QdqExecution.AS_WRITTEN, Execution.ONE_SESSION));
+        contenders.put("fake-quant W8A8, one session per core", new PlanEvaluator.Contender(fake8, QdqExecution.AS_WRITTEN, Execution.SESSION_PER_CORE));
+        contenders.put("fake-quant W4A8, one session per core", new PlanEvaluator.Contender(fake4, QdqExecution.AS_WRITTEN, Execution.SESSION_PER_CORE));
         Map<String, Double> rates = eval.samplesPerSecond(contenders, repetitions);
 
         List<Double> rewriteMs = new ArrayList<>();
@@ -62,7 +69,7 @@ final class EngineBenchmark implements Callable<Integer> {
         for (Layer l : eval.model().layers()) {
             QuantPlan plan = base.with(l.name(), LayerChoice.of(4, 8));
             long t0 = System.nanoTime();
-            eval.exportSimulation(plan);
+            eval.scoringModel(plan);
             long t1 = System.nanoTime();
             eval.evaluate(plan);
             long t2 = System.nanoTime();
@@ -89,9 +96,11 @@ final class EngineBenchmark implements Callable<Integer> {
         double bestFp32 = Math.max(rates.get("FP32, one session"), rates.get("FP32, one session per core"));
         sb.append("| model run | samples/s | vs the faster FP32 |\n|---|---|---|\n");
         rates.forEach((name, rate) -> sb.append(String.format(Locale.ROOT, "| %s | %.0f | %.2fx |%n", name, rate, rate / bestFp32)));
-        double sim = rates.get("simulated W8A8, one session per core");
-        sb.append(String.format(Locale.ROOT, "%nTarget: simulated throughput >= 0.8x FP32 (as plans are scored: one session per core, "
-                + "against the faster FP32 run): %s (%.2fx).%n%n", sim / bestFp32 >= 0.8 ? "met" : "NOT met", sim / bestFp32));
+        double sim = Math.min(rates.get(SCORED_W8), rates.get(SCORED_W4)) / bestFp32;
+        sb.append(String.format(Locale.ROOT, "%nTarget: simulated throughput >= 0.8x FP32 (the slower of W8A8 and W4A8 as plans are "
+                + "scored by default, on integer kernels with one session per core, against the faster FP32 run): %s (%.2fx). "
+                + "Fake quantization (`--simulation fake-quant`): %.2fx.%n%n", sim >= 0.8 ? "met" : "NOT met", sim,
+                rates.get("fake-quant W8A8, one session per core") / bestFp32));
         sb.append(String.format(Locale.ROOT, "Calibration (one pass, statistics for every observer): %d ms.%n%n", calibrationMs));
         sb.append(String.format(Locale.ROOT,
                 "Re-evaluating a plan that moves one layer of W8A8 to 4 bits (%d layers; quantized weights cached):%n%n"

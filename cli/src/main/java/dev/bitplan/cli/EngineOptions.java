@@ -59,6 +59,6 @@ final class EngineOptions {
 
     RuntimeOptions runtimeOptions() {
         RuntimeOptions d = RuntimeOptions.defaults();
-        return threads == null ? d : new RuntimeOptions(threads, d.fullOptimization(), d.exactQdq());
+        return threads == null ? d : d.withThreads(threads);
     }
 }

@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         double fp32 = eval.fp32Metric();
         double quantized = eval.evaluate(plan);
         ExportedModel exported = eval.export(plan, WeightStorage.parse(weightStorage));
-        double deployed = eval.score(exported.bytes(), "deployed model");
+        double deployed = eval.deployedMetric(plan, exported, quantized, "deployed model");
         progress.message("[latency] " + latencyRuns + " batch-1 runs per model");
         double fp32Latency = eval.latencyMillis(eval.model().foldedBytes(), latencyRuns);
         double quantLatency = eval.latencyMillis(exported.bytes(), latencyRuns);

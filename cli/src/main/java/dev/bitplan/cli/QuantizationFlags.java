@@ -3,6 +3,7 @@ package dev.bitplan.cli;
 import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.CalibrationMethod;
 import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.contracts.plan.WeightClipping;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -34,6 +35,10 @@ final class QuantizationFlags {
     @Option(names = "--weight-clipping", defaultValue = "maxabs", description = "maxabs or mse")
     String weightClipping;
 
+    @Option(names = "--simulation", defaultValue = "integer",
+            description = "what plans are scored on: integer (ONNX Runtime's integer kernels, as deployed; default) or fake-quant")
+    String simulation;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed of the calibration / validation split")
     long seed;
 
@@ -49,7 +54,12 @@ final class QuantizationFlags {
             case "mse" -> WeightClipping.MSE;
             default -> throw new IllegalArgumentException("--weight-clipping must be maxabs or mse, got '" + weightClipping + "'");
         };
-        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping);
+        Simulation scoredOn = switch (simulation.toLowerCase(Locale.ROOT)) {
+            case "integer" -> Simulation.INTEGER;
+            case "fake-quant", "fakequant", "fake_quant" -> Simulation.FAKE_QUANT;
+            default -> throw new IllegalArgumentException("--simulation must be integer or fake-quant, got '" + simulation + "'");
+        };
+        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn);
     }
 
     static CalibrationMethod parseCalibration(String s) {

@@ -3,9 +3,11 @@ package dev.bitplan.api.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.bitplan.api.service.JobRequest;
 import dev.bitplan.contracts.json.Json;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -44,6 +46,16 @@ public final class JobRequestReader {
             String field = path(e);
             throw ApiProblem.badRequest(field, "unknown field '" + field + "'; known fields here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
+        } catch (InvalidFormatException e) {
+            if (e.getTargetType() != null && e.getTargetType().isEnum()) {
+                // Jackson's own message names the Java enum class; say what the user can send instead
+                String field = path(e);
+                String allowed = Arrays.stream(e.getTargetType().getEnumConstants()).map(Object::toString)
+                        .collect(Collectors.joining(", "));
+                throw ApiProblem.badRequest(field, field + ": '" + e.getValue() + "' is not one of " + allowed);
+            }
+            String field = path(e);
+            throw ApiProblem.badRequest(field, (field == null ? "" : field + ": ") + rootMessage(e));
         } catch (JsonMappingException e) {
             String message = rootMessage(e);
             String field = fieldOf(path(e), message);

@@ -72,6 +72,8 @@ class BadInputTest {
                         + "\",\"spec\":{\"method\":\"qat\"}}"), 422, "method qat is not implemented yet"),
                 row("unknown metric", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
                         + "\",\"spec\":{\"metric\":\"f1\"}}"), 400, "unknown metric 'f1'"),
+                row("unknown simulation", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
+                        + "\",\"spec\":{\"quantization\":{\"simulation\":\"exact\"}}}"), 400, "spec.quantization.simulation: 'exact' is not one of"),
                 row("unknown field in the job JSON", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
                         + "\",\"spec\":{\"budget\":{}}}"), 400, "spec.budget"),
                 row("malformed JSON", () -> submit("{\"modelVersionId\": "), 400, "malformed JSON"),

@@ -9,9 +9,10 @@ package dev.bitplan.contracts.plan;
  * @param perChannel       per-output-channel weight scales (true) or one scale per tensor (false, for
  *                         hardware without per-channel support)
  * @param weightClipping   how each weight channel's clip value is chosen
+ * @param simulation       which model plans are scored on: integer kernels (the default) or fake quantization
  */
 public record QuantizationOptions(ActivationMode activationMode, CalibrationMethod calibration, double percentile,
-                                  boolean perChannel, WeightClipping weightClipping) {
+                                  boolean perChannel, WeightClipping weightClipping, Simulation simulation) {
 
     public QuantizationOptions {
         activationMode = activationMode == null ? ActivationMode.STATIC : activationMode;
@@ -21,25 +22,31 @@ public record QuantizationOptions(ActivationMode activationMode, CalibrationMeth
             throw new IllegalArgumentException("percentile must be in (50, 100], got " + percentile);
         }
         weightClipping = weightClipping == null ? WeightClipping.MAX_ABS : weightClipping;
+        simulation = simulation == null ? Simulation.INTEGER : simulation;
     }
 
     public static QuantizationOptions defaults() {
-        return new QuantizationOptions(ActivationMode.STATIC, CalibrationMethod.MINMAX, 99.99, true, WeightClipping.MAX_ABS);
+        return new QuantizationOptions(ActivationMode.STATIC, CalibrationMethod.MINMAX, 99.99, true, WeightClipping.MAX_ABS,
+                Simulation.INTEGER);
     }
 
     public QuantizationOptions withActivationMode(ActivationMode mode) {
-        return new QuantizationOptions(mode, calibration, percentile, perChannel, weightClipping);
+        return new QuantizationOptions(mode, calibration, percentile, perChannel, weightClipping, simulation);
     }
 
     public QuantizationOptions withCalibration(CalibrationMethod method) {
-        return new QuantizationOptions(activationMode, method, percentile, perChannel, weightClipping);
+        return new QuantizationOptions(activationMode, method, percentile, perChannel, weightClipping, simulation);
     }
 
     public QuantizationOptions withPerChannel(boolean value) {
-        return new QuantizationOptions(activationMode, calibration, percentile, value, weightClipping);
+        return new QuantizationOptions(activationMode, calibration, percentile, value, weightClipping, simulation);
     }
 
     public QuantizationOptions withWeightClipping(WeightClipping clipping) {
-        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, clipping);
+        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, clipping, simulation);
+    }
+
+    public QuantizationOptions withSimulation(Simulation value) {
+        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, weightClipping, value);
     }
 }

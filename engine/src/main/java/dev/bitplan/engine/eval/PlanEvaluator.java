@@ -12,6 +12,7 @@ import dev.bitplan.engine.runtime.BatchRunner;
 import dev.bitplan.engine.runtime.LatencyMeter;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.ParallelRunner;
+import dev.bitplan.engine.runtime.QdqExecution;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.runtime.ThroughputMeter;
 import java.util.ArrayList;
@@ -101,14 +102,15 @@ public final class PlanEvaluator {
         return reference;
     }
 
-    /** The simulated (fake-quantized) model's metric on these samples. */
+    /** A plan's metric on these samples, measured on its scoring model ({@link Quantizer#scoringModel}). */
     public double evaluate(QuantPlan plan) {
         return scoreOutputs(simulatedOutputs(plan));
     }
 
-    /** The simulated model's outputs on these samples, samples x width. */
+    /** A plan's scoring model's outputs on these samples, samples x width. */
     public float[] simulatedOutputs(QuantPlan plan) {
-        return run(quantizer.simulation(plan).toByteArray(), quantizer.runtime().forSimulation(), "evaluation");
+        Quantizer.ScoringModel scored = quantizer.scoringModel(plan);
+        return run(scored.bytes(), scored.runtime(), "evaluation");
     }
 
     /** The metric of given outputs of these samples. */
@@ -117,9 +119,14 @@ public final class PlanEvaluator {
         return MetricCalculator.score(metric, outputs, reference, samples.selectedLabels(), outputs.length / samples.size());
     }
 
-    /** The simulation model of a plan, as evaluated (for inspection and tests). */
+    /** The fake-quant simulation model of a plan (for inspection, tests and benchmarks). */
     public ModelProto exportSimulation(QuantPlan plan) {
         return quantizer.simulation(plan);
+    }
+
+    /** The model a plan is scored on, with its session settings (for benchmarks). */
+    public Quantizer.ScoringModel scoringModel(QuantPlan plan) {
+        return quantizer.scoringModel(plan);
     }
 
     /** The deployable model of a plan as a graph, 8-bit weights as int8 (for inspection and tests). */
@@ -144,6 +151,15 @@ public final class PlanEvaluator {
         return scoreOutputs(run(modelBytes, quantizer.runtime().forDeployment(), stage));
     }
 
+    /**
+     * The metric of a plan's exported model run as deployed, given the plan's scored metric on these samples:
+     * that metric itself when the deployment computes the same numbers ({@link Quantizer#deploysAsScored}),
+     * else one more pass over the samples.
+     */
+    public double deployedMetric(QuantPlan plan, ExportedModel exported, double scoredMetric, String stage) {
+        return quantizer.deploysAsScored(plan, exported.bytes()) ? scoredMetric : score(exported.bytes(), stage);
+    }
+
     /** Median batch-1 latency in milliseconds of a model over the same inputs. */
     public double latencyMillis(byte[] modelBytes, int runs) {
         try (OrtModel ort = OrtModel.load(modelBytes, quantizer.runtime().forDeployment())) {
@@ -159,8 +175,8 @@ public final class PlanEvaluator {
         SESSION_PER_CORE
     }
 
-    /** A model to time: its bytes, whether it runs as simulation (exact Q/DQ) or as deployed, and how. */
-    public record Contender(byte[] model, boolean simulation, Execution execution) {
+    /** A model to time: its bytes, what ORT may do with its Q/DQ pairs, and how it runs. */
+    public record Contender(byte[] model, QdqExecution qdq, Execution execution) {
     }
 
     /**
@@ -174,7 +190,7 @@ public final class PlanEvaluator {
             Map<String, Runnable> passes = new LinkedHashMap<>();
             for (Map.Entry<String, Contender> e : contenders.entrySet()) {
                 Contender c = e.getValue();
-                RuntimeOptions options = c.simulation() ? base.forSimulation() : base.forDeployment();
+                RuntimeOptions options = new RuntimeOptions(base.threads(), base.fullOptimization(), c.qdq());
                 if (c.execution() == Execution.ONE_SESSION) {
                     OrtModel ort = OrtModel.load(c.model(), options);
                     open.add(ort);
@@ -218,7 +234,7 @@ public final class PlanEvaluator {
     }
 
     /** Runs a model over these samples with one session per core; returns the first output, samples x width. */
-    private float[] run(byte[] modelBytes, RuntimeOptions options, String stage) {
+    float[] run(byte[] modelBytes, RuntimeOptions options, String stage) {
         try (ParallelRunner runner = new ParallelRunner(modelBytes, options)) {
             float[][] parts = new float[1][];
             int total = samples.size();

@@ -1,9 +1,12 @@
 package dev.bitplan.engine.eval;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.cost.CostModel;
 import dev.bitplan.engine.export.ExportedModel;
@@ -13,6 +16,9 @@ import dev.bitplan.engine.sim.ActivationParams;
 import dev.bitplan.engine.sim.QuantizedGraphBuilder;
 import dev.bitplan.engine.sim.WeightEncoding;
 import dev.bitplan.engine.sim.WeightStore;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * What quantizing one model needs once, whatever samples plans are then scored on: the calibration
@@ -20,6 +26,8 @@ import dev.bitplan.engine.sim.WeightStore;
  * different sample sets (sensitivity, validation) share one.
  */
 public final class Quantizer {
+
+    private static final Set<String> WEIGHTED_OPS = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");
 
     private final PreparedModel model;
     private final SampleSet calibration;
@@ -83,9 +91,67 @@ public final class Quantizer {
         return activations;
     }
 
-    /** The simulation model of a plan (fake-quantized weights, exact Q/DQ). */
+    /** The fake-quant simulation model of a plan (fake-quantized weights, exact Q/DQ). */
     public ModelProto simulation(QuantPlan plan) {
         return builder().build(plan, WeightEncoding.FAKE_QUANT).model();
+    }
+
+    /** A model a plan is scored on, and the session settings it must run with. */
+    public record ScoringModel(byte[] bytes, RuntimeOptions runtime) {
+    }
+
+    /**
+     * What a plan is scored on, as {@link QuantizationOptions#simulation()} says: its QDQ model on ONNX Runtime's
+     * integer kernels (weights stored as suits this host's kernels, see {@link WeightStorage#forHost()}), or the
+     * fake-quant simulation (also for weight-only plans, see {@link #scoresOnIntegerKernels()}).
+     */
+    public ScoringModel scoringModel(QuantPlan plan) {
+        if (!scoresOnIntegerKernels()) {
+            return new ScoringModel(simulation(plan).toByteArray(), runtime.forSimulation());
+        }
+        return new ScoringModel(integerScoringGraph(plan).toByteArray(), runtime.forIntegerScoring());
+    }
+
+    /**
+     * Whether a deployment computes exactly what scoring {@code plan} computed, so the exported model's metric is
+     * the scored one and need not be measured again: the export is the integer scoring model byte for byte, and
+     * that model has no float-weight Conv / Gemm / MatMul, the only nodes that the scoring session (with
+     * WeightBiasQuantization off) and a deployment's session treat differently.
+     */
+    public boolean deploysAsScored(QuantPlan plan, byte[] exported) {
+        if (!scoresOnIntegerKernels()) {
+            return false;
+        }
+        ModelProto scored = integerScoringGraph(plan);
+        return Arrays.equals(scored.toByteArray(), exported) && !hasFloatWeightLayer(scored);
+    }
+
+    /**
+     * Weight-only plans have no integer kernel to run on a CPU (ORT dequantizes the weights and runs float
+     * kernels), so they are scored by fake quantization, which computes the same numbers without dequantizing
+     * every weight on every run.
+     */
+    private boolean scoresOnIntegerKernels() {
+        return options.simulation() == Simulation.INTEGER && options.activationMode() != ActivationMode.WEIGHT_ONLY;
+    }
+
+    private ModelProto integerScoringGraph(QuantPlan plan) {
+        return builder().build(plan, WeightEncoding.INTEGER_UNPACKED, WeightStorage.forHost()).model();
+    }
+
+    private static boolean hasFloatWeightLayer(ModelProto m) {
+        Set<String> floats = new HashSet<>();
+        for (TensorProto t : m.getGraph().getInitializerList()) {
+            if (t.getDataType() == TensorProto.DataType.FLOAT_VALUE) {
+                floats.add(t.getName());
+            }
+        }
+        for (NodeProto n : m.getGraph().getNodeList()) {
+            if (WEIGHTED_OPS.contains(n.getOpType()) && n.getInputCount() > 1 && floats.contains(n.getInput(1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The deployable model of a plan as a graph, 8-bit weights stored as int8. */

@@ -49,8 +49,10 @@ public final class OrtModel implements AutoCloseable {
             so.setInterOpNumThreads(1);
             so.setOptimizationLevel(options.fullOptimization() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
                     : OrtSession.SessionOptions.OptLevel.BASIC_OPT);
-            if (options.exactQdq()) {
-                so.addConfigEntry("session.disable_quant_qdq", "1");
+            switch (options.qdq()) {
+                case AS_WRITTEN -> so.addConfigEntry("session.disable_quant_qdq", "1");
+                case INTEGER_KERNELS -> so.addConfigEntry("optimization.disable_specified_optimizers", "WeightBiasQuantization");
+                case DEPLOYMENT -> { }
             }
             return new OrtModel(ENV.createSession(model, so));
         } catch (OrtException e) {

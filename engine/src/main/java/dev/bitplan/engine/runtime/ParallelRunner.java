@@ -26,7 +26,7 @@ public final class ParallelRunner implements AutoCloseable {
     /** {@code options.threads()} sessions of one thread each. */
     public ParallelRunner(byte[] model, RuntimeOptions options) {
         int workers = Math.max(1, options.threads());
-        RuntimeOptions single = new RuntimeOptions(1, options.fullOptimization(), options.exactQdq());
+        RuntimeOptions single = options.withThreads(1);
         try {
             for (int i = 0; i < workers; i++) {
                 sessions.add(OrtModel.load(model, single));

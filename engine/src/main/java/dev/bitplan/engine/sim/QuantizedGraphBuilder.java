@@ -65,7 +65,7 @@ public final class QuantizedGraphBuilder {
         return build(plan, encoding, WeightStorage.INT8);
     }
 
-    /** @param storage how 8-bit integer weights are stored (only used by {@link WeightEncoding#INTEGER}) */
+    /** @param storage how 8-bit integer weights are stored (not used by {@link WeightEncoding#FAKE_QUANT}) */
     public Result build(QuantPlan plan, WeightEncoding encoding, WeightStorage storage) {
         checkPlanNames(plan);
         GraphEdit edit = new GraphEdit(source);
@@ -84,7 +84,7 @@ public final class QuantizedGraphBuilder {
             if (fold) {
                 foldBatchNorm(edit, source, layer, lw.bias());
             }
-            if (encoding == WeightEncoding.INTEGER && lw.bias() != null && options.activationMode() == ActivationMode.STATIC
+            if (encoding.integer() && lw.bias() != null && options.activationMode() == ActivationMode.STATIC
                     && layer.kind().quantizesActivations() && source.opset() >= 13) {
                 quantizeBias(edit, layer, fold, lw, activations.params(layer.input(), choice.activationBits()).scale());
             }
@@ -139,13 +139,16 @@ public final class QuantizedGraphBuilder {
         NodeProto.Builder node = edit.node(layer.name());
         int weightInput = layer.kind() == LayerKind.GATHER ? 0 : 1;
         node.setInput(weightInput, name);
-        if (encoding == WeightEncoding.FAKE_QUANT) {
+        // an embedding gathers rows of its table: dequantizing the whole table on every run (what DQ -> Gather
+        // costs ONNX Runtime, which has no integer Gather kernel) gives the very floats stored here once
+        boolean scoredGather = encoding == WeightEncoding.INTEGER_UNPACKED && layer.kind() == LayerKind.GATHER;
+        if (encoding == WeightEncoding.FAKE_QUANT || scoredGather) {
             edit.putInitializer(Tensors.floatTensor(name, q.dims(), dequantized));
             return;
         }
         int opset = source.opset();
-        boolean packInt4 = q.bits() == 4 && opset >= 21;
-        if (q.bits() == 4 && !packInt4) {
+        boolean packInt4 = q.bits() == 4 && opset >= 21 && encoding == WeightEncoding.INTEGER;
+        if (q.bits() == 4 && opset < 21 && encoding == WeightEncoding.INTEGER) {
             notes.add("4-bit weights are stored as int8 values in [-7, 7]: packed int4 needs opset 21 and this model is opset "
                     + opset);
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.engine.Fixtures;
 import dev.bitplan.engine.export.ExportedModel;
 import dev.bitplan.engine.onnx.ModelLoader;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trained fixture CNNs on real data: the FP32 accuracy the fixture README states, uniform 8-bit PTQ
- * within 0.5 points of it, and the exported QDQ model agreeing with the simulation.
+ * within 0.5 points of it, and the exported QDQ model agreeing with the simulation, as scored (integer kernels)
+ * and as fake quantization.
  */
 class FixtureAccuracyTest {
 
@@ -23,10 +25,21 @@ class FixtureAccuracyTest {
     static final double DEPLOYED_TOLERANCE = 0.002;
 
     private static PlanEvaluator evaluator(String model, String data, String calib) {
+        return evaluator(model, data, calib, Simulation.INTEGER);
+    }
+
+    private static PlanEvaluator evaluator(String model, String data, String calib, Simulation simulation) {
         OnnxModel loaded = ModelLoader.load(Fixtures.file(model));
         EvaluationSamples samples = EvaluationSamples.load(loaded, Fixtures.file(data), Fixtures.file(calib), 512, 7);
         return new PlanEvaluator(PreparedModel.of(loaded), samples.calibration(), samples.validation(),
-                QuantizationOptions.defaults(), Metric.ACCURACY, RuntimeOptions.defaults(), ProgressListener.NONE);
+                QuantizationOptions.defaults().withSimulation(simulation), Metric.ACCURACY, RuntimeOptions.defaults(), ProgressListener.NONE);
+    }
+
+    /** The exported model against the fake-quant simulation (the default scoring runs the export's own graph). */
+    private static void assertExportAgreesWithFakeQuant(String model, String data, String calib, PlanEvaluator eval) {
+        double fake = evaluator(model, data, calib, Simulation.FAKE_QUANT).evaluate(QuantPlan.uniform(8, 8));
+        double deployed = eval.score(eval.export(QuantPlan.uniform(8, 8)).bytes(), "deployed");
+        assertEquals(fake, deployed, DEPLOYED_TOLERANCE, "exported QDQ model vs fake-quant simulation");
     }
 
     @Test
@@ -39,6 +52,7 @@ class FixtureAccuracyTest {
         ExportedModel exported = eval.export(QuantPlan.uniform(8, 8));
         double deployed = eval.score(exported.bytes(), "deployed");
         assertEquals(int8, deployed, DEPLOYED_TOLERANCE, "exported QDQ model vs simulation");
+        assertExportAgreesWithFakeQuant("mnist/resnet8_bn.onnx", "mnist/mnist_test.npz", "mnist/mnist_calib.npz", eval);
     }
 
     @Test
@@ -52,6 +66,7 @@ class FixtureAccuracyTest {
         assertTrue(int4 > 0.85, "but not a collapse: " + int4);
         ExportedModel exported = eval.export(QuantPlan.uniform(8, 8));
         assertEquals(int8, eval.score(exported.bytes(), "deployed"), DEPLOYED_TOLERANCE, "exported QDQ model vs simulation");
+        assertExportAgreesWithFakeQuant("fashion/resnet8_fmnist.onnx", "fashion/fmnist_test.npz", "fashion/fmnist_calib.npz", eval);
         System.out.printf("fmnist fp32 %.4f w8a8 %.4f w4a8 %.4f%n", eval.fp32Metric(), int8, int4);
     }
 }

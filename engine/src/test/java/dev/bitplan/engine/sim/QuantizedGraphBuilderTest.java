@@ -12,6 +12,7 @@ import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
@@ -118,6 +119,43 @@ class QuantizedGraphBuilderTest {
                 assertTrue(exported.notes().stream().anyMatch(n -> n.contains("Cast + Mul")), exported.notes().toString());
             }
         }
+    }
+
+    @Test
+    void scoringModelsHoldFourBitWeightsInBytesAndKeepEmbeddingTablesFloat() throws Exception {
+        PlanEvaluator cnn = evaluator(TestModels.smallCnn(21), SampleSets.images(1, 64), SampleSets.images(2, 64),
+                QuantizationOptions.defaults());
+        QuantPlan w4 = QuantPlan.uniform(4, 8);
+        ModelProto scored = ModelProto.parseFrom(cnn.scoringModel(w4).bytes());
+        assertTrue(scored.getGraph().getInitializerList().stream().noneMatch(t -> t.getDataType() == Tensors.INT4),
+                "ONNX Runtime's integer kernels take 8-bit weights: no int4 in the scoring model");
+        assertEquals(6, scored.getGraph().getInitializerList().stream()
+                .filter(t -> t.getDataType() == Tensors.INT8 && t.getName().endsWith("_w4_int")).count());
+        assertTrue(cnn.exportDeployed(w4).getGraph().getInitializerList().stream().anyMatch(t -> t.getDataType() == Tensors.INT4),
+                "while the deployable model packs them");
+
+        QuantizationOptions fakeQuant = QuantizationOptions.defaults().withSimulation(Simulation.FAKE_QUANT);
+        PlanEvaluator text = evaluator(TestModels.transformerLike(13, false), SampleSets.tokens(3, 48), SampleSets.tokens(4, 48),
+                QuantizationOptions.defaults());
+        ModelProto transformer = ModelProto.parseFrom(text.scoringModel(QuantPlan.uniform(8, 8)).bytes());
+        Map<String, String> producers = transformer.getGraph().getNodeList().stream()
+                .flatMap(n -> n.getOutputList().stream().map(o -> Map.entry(o, n.getOpType())))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        int embeddings = 0;
+        for (NodeProto n : transformer.getGraph().getNodeList()) {
+            if (n.getOpType().equals("Gather") && n.getInput(0).endsWith("_w8")) {
+                embeddings++;
+                assertTrue(!producers.containsKey(n.getInput(0)), "the embedding table is a float initializer, not a DequantizeLinear");
+            }
+            if (n.getOpType().equals("MatMul") && n.getInput(1).endsWith("_w8")) {
+                assertEquals("DequantizeLinear", producers.get(n.getInput(1)), "linear layers read integer weights");
+            }
+        }
+        assertEquals(1, embeddings, "the model's one embedding is quantized");
+        double integer = text.evaluate(QuantPlan.uniform(8, 8));
+        PlanEvaluator fake = evaluator(TestModels.transformerLike(13, false), SampleSets.tokens(3, 48), SampleSets.tokens(4, 48),
+                fakeQuant);
+        assertEquals(fake.evaluate(QuantPlan.uniform(8, 8)), integer, 2.0, "SQNR in dB: integer kernels vs fake quantization");
     }
 
     @Test

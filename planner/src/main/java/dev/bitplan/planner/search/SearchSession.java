@@ -148,7 +148,7 @@ public final class SearchSession {
         double simulated = fp32 ? v.fp32Metric() : v.evaluate(p.plan());
         ExportedModel exported = fp32 ? new ExportedModel(model.foldedBytes(), List.of()) : v.export(p.plan());
         double latencyMs = v.latencyMillis(exported.bytes(), request.latencyRuns());
-        double deployed = fp32 ? simulated : v.score(exported.bytes(), "deployed " + p.id());
+        double deployed = fp32 ? simulated : v.deployedMetric(p.plan(), exported, simulated, "deployed " + p.id());
         Candidate c = new Candidate(p.id(), p.kind(), p.plan(), simulated, deployed, v.cost().sizeBytes(p.plan()), exported.sizeBytes(),
                 latencyMs, p.estimatedLatencyMs(), v.cost().bops(p.plan(), request.quantization().activationMode()), p.objective(),
                 false, false);
