@@ -190,7 +190,7 @@ public final class PlanEvaluator {
             Map<String, Runnable> passes = new LinkedHashMap<>();
             for (Map.Entry<String, Contender> e : contenders.entrySet()) {
                 Contender c = e.getValue();
-                RuntimeOptions options = new RuntimeOptions(base.threads(), base.fullOptimization(), c.qdq());
+                RuntimeOptions options = base.withQdq(c.qdq());
                 if (c.execution() == Execution.ONE_SESSION) {
                     OrtModel ort = OrtModel.load(c.model(), options);
                     open.add(ort);

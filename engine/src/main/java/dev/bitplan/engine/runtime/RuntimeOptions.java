@@ -19,24 +19,24 @@ public record RuntimeOptions(int threads, boolean fullOptimization, QdqExecution
 
     /** The same settings for fake-quant simulation: Q/DQ pairs executed exactly as written. */
     public RuntimeOptions forSimulation() {
-        return with(QdqExecution.AS_WRITTEN);
+        return withQdq(QdqExecution.AS_WRITTEN);
     }
 
     /** The same settings for scoring on integer kernels: Q/DQ fused, float layers left float. */
     public RuntimeOptions forIntegerScoring() {
-        return with(QdqExecution.INTEGER_KERNELS);
+        return withQdq(QdqExecution.INTEGER_KERNELS);
     }
 
     /** The same settings as a deployment would use: ORT free to fuse Q/DQ into integer kernels. */
     public RuntimeOptions forDeployment() {
-        return with(QdqExecution.DEPLOYMENT);
+        return withQdq(QdqExecution.DEPLOYMENT);
     }
 
     public RuntimeOptions withThreads(int count) {
         return new RuntimeOptions(count, fullOptimization, qdq);
     }
 
-    private RuntimeOptions with(QdqExecution value) {
+    public RuntimeOptions withQdq(QdqExecution value) {
         return new RuntimeOptions(threads, fullOptimization, value);
     }
 }
