@@ -88,10 +88,9 @@ final class EngineBenchmark implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Engine: %s%n%n", engine.model.getFileName()));
         sb.append(String.format(Locale.ROOT,
-                "`./bitplan bench engine --model %s --data %s%s` on %s, %d cores, ONNX Runtime CPU, %s. "
+                "`./bitplan bench engine %s` on %s, %d cores, ONNX Runtime CPU, %s. "
                         + "%d validation samples, batch 64, fastest of %d alternating passes; %d calibration samples.%n%n",
-                engine.model, engine.data, engine.calibrationData == null ? "" : " --calibration-data " + engine.calibrationData,
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
+                engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"),
                 eval.validationSize(), repetitions, eval.calibrationSize()));
         double bestFp32 = Math.max(rates.get("FP32, one session"), rates.get("FP32, one session per core"));
         sb.append("| model run | samples/s | vs the faster FP32 |\n|---|---|---|\n");

@@ -46,6 +46,12 @@ final class EngineOptions {
                 runtimeOptions(), progress);
     }
 
+    /** The data and quantization flags of this run, as typed, defaults left out. */
+    String flags() {
+        return "--model " + model + " --data " + data + (calibrationData == null ? "" : " --calibration-data " + calibrationData)
+                + quant.nonDefaults();
+    }
+
     Metric metric(EvaluationSamples samples) {
         if (quant.metric != null) {
             return Metric.parse(quant.metric);

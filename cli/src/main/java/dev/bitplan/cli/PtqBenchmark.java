@@ -51,12 +51,11 @@ final class PtqBenchmark implements Callable<Integer> {
             }
         }
         sb.append(String.format(Locale.ROOT, "## PTQ: %s%n%n", engine.model.getFileName()));
-        sb.append(String.format(Locale.ROOT, "`./bitplan bench ptq --model %s --data %s%s` on %s: %s on %d validation samples, "
+        sb.append(String.format(Locale.ROOT, "`./bitplan bench ptq %s` on %s: %s on %d validation samples, "
                         + "%d calibration samples. FP32: %.4f (%,d bytes). Integer = as plans are scored by default "
                         + "(the QDQ model on ONNX Runtime's integer kernels); fake quant = `--simulation fake-quant`; deployed = the "
                         + "exported QDQ model run in ONNX Runtime with its default settings.%n%n",
-                engine.model, engine.data, engine.calibrationData == null ? "" : " --calibration-data " + engine.calibrationData,
-                LocalDate.now(), reference.metric().id(), reference.validationSize(), reference.calibrationSize(),
+                engine.flags(), LocalDate.now(), reference.metric().id(), reference.validationSize(), reference.calibrationSize(),
                 reference.fp32Metric(), reference.cost().fp32Bytes()));
         sb.append("| plan | weights | calibration | integer | fake quant | deployed | size (bytes) |\n|---|---|---|---|---|---|---|\n");
         sb.append(rows);

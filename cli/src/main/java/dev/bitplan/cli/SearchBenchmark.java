@@ -54,10 +54,9 @@ final class SearchBenchmark implements Callable<Integer> {
         double int4Metric = report.candidates().stream().filter(c -> c.kind().equals("baseline-int4")).findFirst().orElseThrow().metric();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), engine.quant.perTensor ? " (per-tensor weights)" : ""));
-        sb.append(String.format(Locale.ROOT, "`./bitplan bench search --model %s --data %s%s%s` on %s, %d cores. %s on %d validation "
+        sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d validation "
                         + "samples; 256 sensitivity samples; %d calibration samples. FP32 %.4f.%n%n",
-                engine.model, engine.data, engine.calibrationData == null ? "" : " --calibration-data " + engine.calibrationData,
-                engine.quant.perTensor ? " --per-tensor" : "", LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
+                engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
                 report.inputs().validationSamples(), report.inputs().calibrationSamples(), report.fp32().metric()));
         sb.append(String.format(Locale.ROOT, "Whole search: %.1f s. Stages (ms): %s.%n%n", totalMs / 1000.0, report.stageMillis()));
         sb.append("| size budget (bytes) | uniform W4A8 | greedy | solver | solver size |\n|---|---|---|---|---|\n");

@@ -1,10 +1,12 @@
 package dev.bitplan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitplan.contracts.json.Json;
+import dev.bitplan.contracts.plan.Simulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,6 +18,23 @@ class CliTest {
     private static final String MODEL = "../samples/mnist/resnet8_bn.onnx";
     private static final String DATA = "../samples/mnist/mnist_test.npz";
     private static final String CALIB = "../samples/mnist/mnist_calib.npz";
+
+    @Test
+    void benchmarkHeadersRepeatEveryFlagThatChangesTheRun() {
+        EngineBenchmark bench = new EngineBenchmark();
+        new picocli.CommandLine(bench).parseArgs("--model", "m.onnx", "--data", "d.npz", "--calibration-samples", "512",
+                "--per-tensor", "--simulation", "fake-quant");
+        assertEquals("--model m.onnx --data d.npz --calibration-samples 512 --per-tensor --simulation fake-quant", bench.engine.flags());
+        assertEquals(Simulation.FAKE_QUANT, bench.engine.quantizationOptions().simulation());
+        EngineBenchmark plain = new EngineBenchmark();
+        new picocli.CommandLine(plain).parseArgs("--model", "m.onnx", "--data", "d.npz", "--calibration-data", "c.npz");
+        assertEquals("--model m.onnx --data d.npz --calibration-data c.npz", plain.engine.flags(), "defaults are left out");
+        assertEquals(Simulation.INTEGER, plain.engine.quantizationOptions().simulation());
+        EngineBenchmark wrong = new EngineBenchmark();
+        new picocli.CommandLine(wrong).parseArgs("--model", "m.onnx", "--data", "d.npz", "--simulation", "exact");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> wrong.engine.quantizationOptions());
+        assertTrue(e.getMessage().contains("--simulation must be integer or fake-quant"), e.getMessage());
+    }
 
     @Test
     void inspectJsonListsTheTenLayers() throws Exception {
