@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.bitplan.engine.InvalidInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns every refusal into {@code application/problem+json}; an unexpected error is logged and answered 500. */
+/**
+ * Turns every refusal into {@code application/problem+json}; a name created twice at once is a 409, an unexpected
+ * error is logged and answered 500.
+ */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
@@ -37,6 +41,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
+        Optional<Problem> conflict = UniqueViolation.of(e);
+        if (conflict.isPresent()) {
+            return answer(conflict.get());
+        }
         LOG.error("unexpected error", e);
         return answer(Problem.of(500, "Internal server error", "the api failed unexpectedly: " + e.getMessage(), null));
     }
