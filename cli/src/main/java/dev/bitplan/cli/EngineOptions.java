@@ -10,8 +10,13 @@ import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options shared by the commands that quantize: model, data, calibration and quantization settings. */
 final class EngineOptions {
@@ -28,6 +33,10 @@ final class EngineOptions {
     /** Calibration, metric, quantization and seed flags, shared with {@code submit}. */
     @Mixin
     QuantizationFlags quant;
+
+    /** The command this is mixed into, for the options as typed. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
 
     @Option(names = "--threads", description = "ONNX Runtime threads (default: all cores)")
     Integer threads;
@@ -46,10 +55,18 @@ final class EngineOptions {
                 runtimeOptions(), progress);
     }
 
-    /** The data and quantization flags of this run, as typed, defaults left out. */
+    /** The options of this run as typed, in order, but {@code --out}: what a benchmark header needs to reproduce it. */
     String flags() {
-        return "--model " + model + " --data " + data + (calibrationData == null ? "" : " --calibration-data " + calibrationData)
-                + quant.nonDefaults();
+        List<String> words = new ArrayList<>();
+        for (OptionSpec o : command.commandLine().getParseResult().matchedOptions()) {
+            if (!o.longestName().equals("--out")) {
+                words.add(o.longestName());
+                if (o.arity().max() > 0) { // a flag such as --per-tensor takes no value
+                    words.addAll(o.originalStringValues());
+                }
+            }
+        }
+        return String.join(" ", words);
     }
 
     Metric metric(EvaluationSamples samples) {

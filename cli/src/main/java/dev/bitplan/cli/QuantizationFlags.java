@@ -62,39 +62,6 @@ final class QuantizationFlags {
         return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn);
     }
 
-    /** The flags that differ from their defaults, as typed (for benchmark headers that must reproduce a run). */
-    String nonDefaults() {
-        StringBuilder sb = new StringBuilder();
-        if (calibrationSamples != 256) {
-            sb.append(" --calibration-samples ").append(calibrationSamples);
-        }
-        if (metric != null) {
-            sb.append(" --metric ").append(metric);
-        }
-        if (!calibration.equalsIgnoreCase("minmax")) {
-            sb.append(" --calibration ").append(calibration);
-        }
-        if (percentile != 99.99) {
-            sb.append(" --percentile ").append(percentile);
-        }
-        if (!activations.equalsIgnoreCase("static")) {
-            sb.append(" --activations ").append(activations);
-        }
-        if (perTensor) {
-            sb.append(" --per-tensor");
-        }
-        if (!weightClipping.equalsIgnoreCase("maxabs")) {
-            sb.append(" --weight-clipping ").append(weightClipping);
-        }
-        if (!simulation.equalsIgnoreCase("integer")) {
-            sb.append(" --simulation ").append(simulation);
-        }
-        if (seed != 0) {
-            sb.append(" --seed ").append(seed);
-        }
-        return sb.toString();
-    }
-
     static CalibrationMethod parseCalibration(String s) {
         try {
             return CalibrationMethod.valueOf(s.toUpperCase(Locale.ROOT));

@@ -28,7 +28,7 @@ class CliTest {
         assertEquals(Simulation.FAKE_QUANT, bench.engine.quantizationOptions().simulation());
         EngineBenchmark plain = new EngineBenchmark();
         new picocli.CommandLine(plain).parseArgs("--model", "m.onnx", "--data", "d.npz", "--calibration-data", "c.npz");
-        assertEquals("--model m.onnx --data d.npz --calibration-data c.npz", plain.engine.flags(), "defaults are left out");
+        assertEquals("--model m.onnx --data d.npz --calibration-data c.npz", plain.engine.flags(), "what was not typed is left out");
         assertEquals(Simulation.INTEGER, plain.engine.quantizationOptions().simulation());
         EngineBenchmark wrong = new EngineBenchmark();
         new picocli.CommandLine(wrong).parseArgs("--model", "m.onnx", "--data", "d.npz", "--simulation", "exact");
