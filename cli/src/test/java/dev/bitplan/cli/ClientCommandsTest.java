@@ -52,7 +52,7 @@ class ClientCommandsTest {
         assertEquals("agreement", spec.metric());
         assertEquals(16, spec.latencyBatch());
         // the in-process search runs what the spec says
-        var request = dev.bitplan.planner.search.SearchRequest.from(spec, Path.of("m.onnx"), Path.of("d.npz"), null);
+        var request = dev.bitplan.search.SearchRequest.from(spec, Path.of("m.onnx"), Path.of("d.npz"), null);
         assertEquals(spec.sensitivitySamples(), request.sensitivitySamples());
         assertEquals(spec.quantization(), request.quantization());
         assertEquals(spec.budgets(), request.budgets());

@@ -1,7 +1,7 @@
 package dev.bitplan.evaluator;
 
 import dev.bitplan.messaging.FailureReasons;
-import dev.bitplan.planner.search.SearchErrors;
+import dev.bitplan.search.SearchErrors;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;
@@ -15,9 +15,9 @@ import dev.bitplan.messaging.ProgressThrottle;
 import dev.bitplan.messaging.WorkContext;
 import dev.bitplan.messaging.WorkHandler;
 import dev.bitplan.messaging.WorkerServices;
-import dev.bitplan.planner.search.MeasuredCandidate;
-import dev.bitplan.planner.search.SearchRequest;
-import dev.bitplan.planner.search.SearchSession;
+import dev.bitplan.search.MeasuredCandidate;
+import dev.bitplan.search.SearchRequest;
+import dev.bitplan.search.SearchSession;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

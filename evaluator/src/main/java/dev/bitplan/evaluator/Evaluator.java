@@ -5,7 +5,7 @@ import dev.bitplan.contracts.messaging.Topics;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.messaging.Worker;
 import dev.bitplan.messaging.WorkerSettings;
-import dev.bitplan.planner.search.SearchErrors;
+import dev.bitplan.search.SearchErrors;
 
 /** A running evaluator: its clients and its loop over the evaluation requests. */
 public final class Evaluator extends Worker<EvaluateCandidate> {

@@ -3,7 +3,7 @@ package dev.bitplan.evaluator;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.engine.eval.ProgressListener;
-import dev.bitplan.planner.search.SearchSession;
+import dev.bitplan.search.SearchSession;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -1,7 +1,7 @@
 package dev.bitplan.worker;
 
 import dev.bitplan.messaging.FailureReasons;
-import dev.bitplan.planner.search.SearchErrors;
+import dev.bitplan.search.SearchErrors;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.messaging.EvaluateCandidate;
@@ -18,8 +18,8 @@ import dev.bitplan.messaging.Publisher;
 import dev.bitplan.messaging.WorkContext;
 import dev.bitplan.messaging.WorkHandler;
 import dev.bitplan.messaging.WorkerServices;
-import dev.bitplan.planner.search.SearchRequest;
-import dev.bitplan.planner.search.SearchSession;
+import dev.bitplan.search.SearchRequest;
+import dev.bitplan.search.SearchSession;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -5,7 +5,7 @@ import dev.bitplan.contracts.messaging.Topics;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.messaging.Worker;
 import dev.bitplan.messaging.WorkerSettings;
-import dev.bitplan.planner.search.SearchErrors;
+import dev.bitplan.search.SearchErrors;
 
 /** A running search worker: its clients and its loop over the search requests. */
 public final class SearchWorker extends Worker<SearchRequested> {

@@ -10,7 +10,7 @@ import dev.bitplan.contracts.messaging.JobEvent;
 import dev.bitplan.contracts.search.Candidate;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
-import dev.bitplan.planner.search.ReportAssembler;
+import dev.bitplan.search.ReportAssembler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;

@@ -18,7 +18,7 @@ import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.planner.InfeasibleBudgetException;
-import dev.bitplan.planner.search.Feasibility;
+import dev.bitplan.search.Feasibility;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

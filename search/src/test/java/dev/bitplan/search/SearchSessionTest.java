@@ -1,4 +1,4 @@
-package dev.bitplan.planner.search;
+package dev.bitplan.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.bitplan.planner.search;
+package dev.bitplan.search;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.bitplan.planner.search;
+package dev.bitplan.search;
 
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.plan.Metric;

@@ -1,4 +1,4 @@
-package dev.bitplan.planner.search;
+package dev.bitplan.search;
 
 import java.util.ArrayList;
 import java.util.List;

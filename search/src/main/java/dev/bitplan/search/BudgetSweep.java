@@ -1,4 +1,4 @@
-package dev.bitplan.planner.search;
+package dev.bitplan.search;
 
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
