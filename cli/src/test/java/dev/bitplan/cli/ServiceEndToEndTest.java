@@ -1,5 +1,6 @@
 package dev.bitplan.cli;
 
+import dev.bitplan.contracts.blob.Sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,11 +25,9 @@ import dev.bitplan.search.PlanSearch;
 import dev.bitplan.search.SearchRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,7 +123,7 @@ class ServiceEndToEndTest {
 
         Path downloaded = dir.resolve("recommended.onnx");
         client.api().download("/api/candidates/" + id + ":" + service.recommended() + "/model", downloaded);
-        assertEquals(sha256(local.exported(service.recommended()).bytes()), sha256(Files.readAllBytes(downloaded)),
+        assertEquals(Sha256.of(local.exported(service.recommended()).bytes()), Sha256.of(Files.readAllBytes(downloaded)),
                 "the service's deployable model is byte for byte the in-process export");
 
         // candidates of one job are spread over both evaluators
@@ -286,7 +285,4 @@ class ServiceEndToEndTest {
         return out;
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
 }

@@ -1,5 +1,6 @@
 package dev.bitplan.evaluator;
 
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.messaging.FailureReasons;
 import dev.bitplan.search.SearchErrors;
 import dev.bitplan.contracts.job.JobState;
@@ -19,10 +20,7 @@ import dev.bitplan.search.MeasuredCandidate;
 import dev.bitplan.search.SearchRequest;
 import dev.bitplan.search.SearchSession;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -98,7 +96,7 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
                     MAX_ARTIFACT_BYTES, dev.bitplan.messaging.KafkaSettings.MAX_MESSAGE_BYTES));
         }
         services.publisher().sendAndFlush(Topics.EVAL_RESULTS, request.candidateId(), new CandidateEvaluated(jobId, request.candidateId(),
-                measured.candidate(), artifact, artifact == null ? null : sha256(artifact), context.workerId()));
+                measured.candidate(), artifact, artifact == null ? null : Sha256.of(artifact), context.workerId()));
         LOG.infof("candidate %s measured: metric %.4f, %d bytes", request.candidateId(), measured.candidate().metric(),
                 measured.candidate().sizeBytes());
     }
@@ -155,11 +153,4 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
         }
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-    }
 }

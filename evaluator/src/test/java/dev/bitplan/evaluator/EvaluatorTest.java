@@ -1,5 +1,6 @@
 package dev.bitplan.evaluator;
 
+import dev.bitplan.contracts.blob.Sha256;
 import static dev.bitplan.messaging.testing.WorkerTestBed.MNIST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,7 +86,7 @@ class EvaluatorTest {
             assertEquals(jobId + ":" + p.id(), got.candidateId());
             assertSameFigures(expected.candidate(), got.candidate());
             assertNotNull(got.artifact());
-            assertEquals(FakeApi.sha256(got.artifact()), got.artifactSha256());
+            assertEquals(Sha256.of(got.artifact()), got.artifactSha256());
             ModelLoader.parse(got.artifact(), p.id() + " artifact"); // a valid ONNX model
             assertArrayEquals(expected.exported().bytes(), got.artifact(), "same export as in-process");
         }

@@ -1,5 +1,6 @@
 package dev.bitplan.messaging;
 
+import dev.bitplan.contracts.blob.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,10 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The api's files (models, datasets) on local disk, by sha256. A file is fetched once, streamed to a
@@ -20,8 +18,6 @@ import java.util.regex.Pattern;
  * always complete and verified.
  */
 public final class BlobCache {
-
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private final ApiClient api;
     private final Path dir;
@@ -43,7 +39,7 @@ public final class BlobCache {
 
     /** The file with this sha256, fetched from the api unless cached. */
     public Path get(String sha256) {
-        if (sha256 == null || !SHA256.matcher(sha256).matches()) {
+        if (!Sha256.isAddress(sha256)) {
             throw new IllegalArgumentException("not a sha256 (64 lower-case hex digits): " + sha256);
         }
         Path target = dir.resolve(sha256);
@@ -63,12 +59,12 @@ public final class BlobCache {
         try {
             // unique .part name: processes sharing a cache directory may fetch the same file at once
             part = Files.createTempFile(dir, sha256 + ".", ".part");
-            MessageDigest digest = sha256Digest();
+            MessageDigest digest = Sha256.newDigest();
             try (InputStream in = api.blob(sha256);
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(part), digest)) {
                 in.transferTo(out);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
+            String actual = Sha256.hex(digest);
             if (!actual.equals(sha256)) {
                 // transient: a truncated or garbled transfer; the loop tries again
                 throw new IllegalStateException("file " + sha256 + " from the api arrived with sha256 " + actual
@@ -89,11 +85,4 @@ public final class BlobCache {
         }
     }
 
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.bitplan.messaging;
 
+import dev.bitplan.contracts.blob.Sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -54,7 +55,7 @@ class BlobCacheTest {
 
     @Test
     void corruptedDownloadIsRefusedAndLeavesNothingBehind() throws Exception {
-        String sha = FakeApi.sha256("the real bytes".getBytes(StandardCharsets.UTF_8));
+        String sha = Sha256.of("the real bytes".getBytes(StandardCharsets.UTF_8));
         server.blob(sha, "other bytes".getBytes(StandardCharsets.UTF_8));
         BlobCache cache = new BlobCache(api, cacheDir);
 

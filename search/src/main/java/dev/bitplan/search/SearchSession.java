@@ -1,5 +1,6 @@
 package dev.bitplan.search;
 
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
@@ -128,8 +129,8 @@ public final class SearchSession {
             proposals.add(new CandidateProposal(p.id(), p.kind(), p.plan(), ProblemBuilder.objective(p.plan(), sensitivity, pairs),
                     latency.estimateMillis(p.plan(), model.layers())));
         }
-        SearchReport.Inputs inputs = new SearchReport.Inputs(request.model().getFileName().toString(), Digests.sha256(request.model()),
-                request.data().getFileName().toString(), Digests.sha256(request.data()), split.calibration().size(),
+        SearchReport.Inputs inputs = new SearchReport.Inputs(request.model().getFileName().toString(), Sha256.of(request.model()),
+                request.data().getFileName().toString(), Sha256.of(request.data()), split.calibration().size(),
                 split.sensitivity().size(), split.validation().size());
         SearchReport.Fp32 fp32 = new SearchReport.Fp32(validation().fp32Metric(), cost.fp32Bytes(), 0,
                 cost.bops(QuantPlan.of(Map.of()), request.quantization().activationMode()));

@@ -1,6 +1,6 @@
 package dev.bitplan.api.auth;
 
-import dev.bitplan.api.persistence.BlobStore;
+import dev.bitplan.contracts.blob.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -22,7 +22,7 @@ public final class Tokens {
     }
 
     public static String sha256Hex(String token) {
-        return BlobStore.sha256(token.getBytes(StandardCharsets.UTF_8));
+        return Sha256.of(token.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Compares secrets in constant time, so the admin and internal tokens cannot be guessed byte by byte. */

@@ -1,5 +1,6 @@
 package dev.bitplan.api.persistence;
 
+import dev.bitplan.contracts.blob.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -10,14 +11,10 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -37,23 +34,10 @@ public class BlobStore {
     public record BlobInfo(String sha256, long sizeBytes, String mediaType) {
     }
 
-    public static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest())) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    public static String sha256(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
     /** Stores the file unless a file with its content is stored already; returns its identity either way. */
     @Transactional
     public BlobInfo store(Path file, String mediaType) {
-        String sha = sha256(file);
+        String sha = Sha256.of(file);
         try (InputStream in = Files.newInputStream(file)) {
             return store(sha, Files.size(file), mediaType, in);
         } catch (IOException e) {
@@ -64,7 +48,7 @@ public class BlobStore {
     @Transactional
     public BlobInfo store(byte[] bytes, String mediaType) {
         try {
-            return store(sha256(bytes), bytes.length, mediaType, new ByteArrayInputStream(bytes));
+            return store(Sha256.of(bytes), bytes.length, mediaType, new ByteArrayInputStream(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -149,11 +133,4 @@ public class BlobStore {
         }
     }
 
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

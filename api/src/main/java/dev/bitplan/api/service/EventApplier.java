@@ -1,5 +1,6 @@
 package dev.bitplan.api.service;
 
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.persistence.CandidateEntity;
 import dev.bitplan.api.persistence.JobEntity;
@@ -97,7 +98,7 @@ public class EventApplier {
         }
         String artifact = null;
         if (result.artifact() != null) {
-            String sha = BlobStore.sha256(result.artifact());
+            String sha = Sha256.of(result.artifact());
             if (result.artifactSha256() != null && !result.artifactSha256().equalsIgnoreCase(sha)) {
                 LOG.errorf("result %s: artifact digest %s does not match its bytes (%s); stored without artifact",
                         result.candidateId(), result.artifactSha256(), sha);

@@ -1,5 +1,6 @@
 package dev.bitplan.api.service;
 
+import dev.bitplan.contracts.blob.Sha256;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.bitplan.contracts.report.ModelInspection;
 import dev.bitplan.engine.InvalidInputException;
@@ -50,7 +51,7 @@ public final class ModelFileCheck {
         Map<String, String> digests = new LinkedHashMap<>();
         for (Layer layer : prepared.layers()) {
             TensorProto weight = prepared.folded().initializer(layer.weight()).orElse(null);
-            digests.put(layer.name(), weight == null ? null : dev.bitplan.api.persistence.BlobStore.sha256(weight.toByteArray()));
+            digests.put(layer.name(), weight == null ? null : Sha256.of(weight.toByteArray()));
         }
         return new ValidatedModel(inspection, digests);
     }

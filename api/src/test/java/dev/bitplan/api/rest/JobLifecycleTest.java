@@ -1,5 +1,6 @@
 package dev.bitplan.api.rest;
 
+import dev.bitplan.contracts.blob.Sha256;
 import static dev.bitplan.api.support.TestApi.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -200,7 +201,7 @@ class JobLifecycleTest {
     private static void result(String jobId, Candidate c, byte[] artifact) throws Exception {
         String id = jobId + ":" + c.id();
         CandidateEvaluated r = new CandidateEvaluated(jobId, id, c, artifact,
-                artifact == null ? null : dev.bitplan.api.persistence.BlobStore.sha256(artifact), "e1");
+                artifact == null ? null : Sha256.of(artifact), "e1");
         producer.send(new ProducerRecord<>(Topics.EVAL_RESULTS, id, JsonSerde.write(r))).get();
     }
 

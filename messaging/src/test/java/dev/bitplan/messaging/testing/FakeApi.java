@@ -1,5 +1,6 @@
 package dev.bitplan.messaging.testing;
 
+import dev.bitplan.contracts.blob.Sha256;
 import com.sun.net.httpserver.HttpServer;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
@@ -10,9 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +70,7 @@ public final class FakeApi implements AutoCloseable {
     }
 
     public String blob(byte[] bytes) {
-        String sha = sha256(bytes);
+        String sha = Sha256.of(bytes);
         blobs.put(sha, bytes);
         return sha;
     }
@@ -98,14 +96,6 @@ public final class FakeApi implements AutoCloseable {
     /** Answers a job's status with this JSON as it stands. */
     public void job(String id, String json) {
         jobs.put(id, json);
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static byte[] toBytes(String s) {
