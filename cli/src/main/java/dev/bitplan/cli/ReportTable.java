@@ -17,7 +17,7 @@ final class ReportTable {
         Tables t = new Tables("candidate", "kind", r.metricName(), "deployed", "size (bytes)", "size ratio", "latency ms", "est. ms",
                 "front", "budgets");
         for (Candidate c : r.candidates()) {
-            t.row(c.id() + (c.id().equals(r.recommended()) ? " *" : ""), c.kind(), String.format(Locale.ROOT, "%.4f", c.metric()),
+            t.row(c.id() + (c.id().equals(r.recommended()) ? " *" : ""), c.kind().json(), String.format(Locale.ROOT, "%.4f", c.metric()),
                     c.deployedMetric() == null ? "" : String.format(Locale.ROOT, "%.4f", c.deployedMetric()),
                     String.format(Locale.ROOT, "%,d", c.sizeBytes()),
                     String.format(Locale.ROOT, "%.3f", (double) c.sizeBytes() / r.fp32().sizeBytes()),

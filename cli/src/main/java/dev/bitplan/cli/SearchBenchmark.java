@@ -1,5 +1,6 @@
 package dev.bitplan.cli;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchReport;
@@ -49,9 +50,9 @@ final class SearchBenchmark implements Callable<Integer> {
         SearchReport report = search.run();
         long totalMs = (System.nanoTime() - t0) / 1_000_000;
 
-        long int4 = report.candidates().stream().filter(c -> c.kind().equals("baseline-int4")).findFirst().orElseThrow().sizeBytes();
-        long int8 = report.candidates().stream().filter(c -> c.kind().equals("baseline-int8")).findFirst().orElseThrow().sizeBytes();
-        double int4Metric = report.candidates().stream().filter(c -> c.kind().equals("baseline-int4")).findFirst().orElseThrow().metric();
+        long int4 = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT4).findFirst().orElseThrow().sizeBytes();
+        long int8 = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT8).findFirst().orElseThrow().sizeBytes();
+        double int4Metric = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT4).findFirst().orElseThrow().metric();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), engine.quant.perTensor ? " (per-tensor weights)" : ""));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d validation "

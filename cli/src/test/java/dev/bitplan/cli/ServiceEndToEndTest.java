@@ -173,7 +173,8 @@ class ServiceEndToEndTest {
         JsonNode done = client.await(id, System.err, 300_000);
         assertEquals(JobState.DONE, JobClient.state(done), done.toString());
 
-        List<JobEvent> layers = records(Topics.JOB_EVENTS, JobEvent.class, e -> e.jobId().equals(id) && e.type() == JobEvent.Type.LAYER);
+        List<JobEvent.LayerMeasured> layers = records(Topics.JOB_EVENTS, JobEvent.class, e -> e.jobId().equals(id) && e.type() == JobEvent.Type.LAYER)
+                .stream().map(JobEvent.LayerMeasured.class::cast).toList();
         Map<String, Integer> perLayer = new HashMap<>();
         layers.forEach(e -> perLayer.merge(e.layer().layer(), 1, Integer::sum));
         SearchReport report = client.report(id);

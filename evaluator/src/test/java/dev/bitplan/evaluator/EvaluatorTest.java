@@ -1,5 +1,6 @@
 package dev.bitplan.evaluator;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.blob.Sha256;
 import static dev.bitplan.messaging.testing.WorkerTestBed.MNIST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -63,9 +64,9 @@ class EvaluatorTest {
     @Test
     void measuresLikeTheInProcessSessionAndShipsALoadableArtifact() throws Exception {
         List<CandidateProposal> proposals = List.of(
-                new CandidateProposal("fp32", "baseline-fp32", QuantPlan.of(Map.of()), 0, 0),
-                new CandidateProposal("int8", "baseline-int8", QuantPlan.uniform(8, 8), 0, 0),
-                new CandidateProposal("int4", "baseline-int4", QuantPlan.uniform(4, 8), 0, 0));
+                new CandidateProposal("fp32", CandidateKind.BASELINE_FP32, QuantPlan.of(Map.of()), 0, 0),
+                new CandidateProposal("int8", CandidateKind.BASELINE_INT8, QuantPlan.uniform(8, 8), 0, 0),
+                new CandidateProposal("int4", CandidateKind.BASELINE_INT4, QuantPlan.uniform(4, 8), 0, 0));
         String topic = TestKafka.topic("eval");
         String jobId = "job-" + UUID.randomUUID();
         bed.api().job(jobId, JobState.EVALUATING, List.of());
@@ -112,11 +113,12 @@ class EvaluatorTest {
         bed.api().job(jobId, JobState.EVALUATING, List.of());
         JobSpec qat = new JobSpec(Method.QAT, null, null, null, null, 2, 7L, 64, 64, 3, null);
         try (Evaluator e = evaluator(topic)) {
-            request(topic, jobId, qat, new CandidateProposal("int8", "baseline-int8", QuantPlan.uniform(8, 8), 0, 0));
+            request(topic, jobId, qat, new CandidateProposal("int8", CandidateKind.BASELINE_INT8, QuantPlan.uniform(8, 8), 0, 0));
             List<ConsumerRecord<String, byte[]>> events = TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
                     rs -> !rs.isEmpty(), WAIT);
-            JobEvent failed = JsonSerde.read(events.get(0).value(), JobEvent.class);
-            assertEquals(JobEvent.Type.FAILED, failed.type());
+            JobEvent first = JsonSerde.read(events.get(0).value(), JobEvent.class);
+            assertEquals(JobEvent.Type.FAILED, first.type());
+            JobEvent.Failed failed = (JobEvent.Failed) first;
             assertEquals("method qat is not implemented yet (issue: QAT); use ptq", failed.message());
             assertEquals(1, TestKafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT).size());
         }

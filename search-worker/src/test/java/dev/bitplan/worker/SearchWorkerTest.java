@@ -64,7 +64,11 @@ class SearchWorkerTest {
     /** Everything published for a job until its search ended (EVALUATING, FAILED) or {@code extra} says so. */
     private static List<ConsumerRecord<String, byte[]>> recordsOf(String jobId) {
         return TestKafka.readUntil(List.of(Topics.JOB_EVENTS, Topics.EVAL_REQUESTS), r -> r.key().startsWith(jobId),
-                rs -> events(rs).stream().anyMatch(e -> e.state() == JobState.EVALUATING || e.type() == JobEvent.Type.FAILED), WAIT);
+                rs -> events(rs).stream().anyMatch(e -> stateEntered(e) == JobState.EVALUATING || e instanceof JobEvent.Failed), WAIT);
+    }
+
+    private static JobState stateEntered(JobEvent e) {
+        return e instanceof JobEvent.StateChanged changed ? changed.state() : null;
     }
 
     private static long count(List<JobEvent> events, JobEvent.Type type) {
@@ -80,13 +84,13 @@ class SearchWorkerTest {
             submit(topic, full, bed.modelSha());
             List<ConsumerRecord<String, byte[]>> records = recordsOf(full);
             List<JobEvent> events = events(records);
-            List<LayerSensitivity> layers = events.stream().filter(e -> e.type() == JobEvent.Type.LAYER).map(JobEvent::layer).toList();
+            List<LayerSensitivity> layers = events.stream().filter(JobEvent.LayerMeasured.class::isInstance).map(e -> ((JobEvent.LayerMeasured) e).layer()).toList();
             assertEquals(10, layers.size(), "resnet8 has 10 quantizable layers");
             assertEquals(1, count(events, JobEvent.Type.PROFILED));
-            assertEquals(JobState.PROFILING, events.get(0).state());
-            assertTrue(events.stream().anyMatch(e -> e.state() == JobState.SOLVING));
+            assertEquals(JobState.PROFILING, stateEntered(events.get(0)));
+            assertTrue(events.stream().anyMatch(e -> stateEntered(e) == JobState.SOLVING));
             assertTrue(count(events, JobEvent.Type.PROGRESS) > 0);
-            SearchProfile profile = events.stream().filter(e -> e.type() == JobEvent.Type.PROFILED).findFirst().orElseThrow().profile();
+            SearchProfile profile = events.stream().filter(JobEvent.Profiled.class::isInstance).map(e -> ((JobEvent.Profiled) e).profile()).findFirst().orElseThrow();
             assertEquals("resnet8_bn.onnx", profile.inputs().model());
             assertEquals("mnist_test.npz", profile.inputs().data());
             List<EvaluateCandidate> evals = evaluations(records);
@@ -103,11 +107,11 @@ class SearchWorkerTest {
             bed.api().job(resumed, JobState.PROFILING, layers.subList(0, 5));
             submit(topic, resumed, bed.modelSha());
             List<JobEvent> again = events(recordsOf(resumed));
-            List<String> measuredAgain = again.stream().filter(e -> e.type() == JobEvent.Type.LAYER).map(e -> e.layer().layer()).toList();
+            List<String> measuredAgain = again.stream().filter(JobEvent.LayerMeasured.class::isInstance).map(e -> ((JobEvent.LayerMeasured) e).layer().layer()).toList();
             assertEquals(layers.subList(5, 10).stream().map(LayerSensitivity::layer).toList(), measuredAgain);
-            assertTrue(again.stream().anyMatch(e -> e.type() == JobEvent.Type.LOG && e.message().contains("with 5 of 10 layers already measured")),
+            assertTrue(again.stream().anyMatch(e -> e instanceof JobEvent.Log log && log.message().contains("with 5 of 10 layers already measured")),
                     "the job's events say that it was resumed");
-            SearchProfile resumedProfile = again.stream().filter(e -> e.type() == JobEvent.Type.PROFILED).findFirst().orElseThrow().profile();
+            SearchProfile resumedProfile = again.stream().filter(JobEvent.Profiled.class::isInstance).map(e -> ((JobEvent.Profiled) e).profile()).findFirst().orElseThrow();
             assertEquals(plans(profile.proposals()), plans(resumedProfile.proposals()));
             assertEquals(profile.layers().stream().map(l -> l.options().stream().map(o -> o.sensitivity()).toList()).toList(),
                     resumedProfile.layers().stream().map(l -> l.options().stream().map(o -> o.sensitivity()).toList()).toList());
@@ -131,8 +135,9 @@ class SearchWorkerTest {
         try (SearchWorker w = worker(topic)) {
             submit(topic, jobId, broken);
             List<JobEvent> events = events(recordsOf(jobId));
-            JobEvent failed = events.get(events.size() - 1);
-            assertEquals(JobEvent.Type.FAILED, failed.type());
+            JobEvent last = events.get(events.size() - 1);
+            assertEquals(JobEvent.Type.FAILED, last.type());
+            JobEvent.Failed failed = (JobEvent.Failed) last;
             assertTrue(failed.message().startsWith("model 'resnet8_bn.onnx' is not an ONNX model"), failed.message());
             assertEquals(0, count(events, JobEvent.Type.LAYER));
             List<ConsumerRecord<String, byte[]>> dlq = TestKafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT);

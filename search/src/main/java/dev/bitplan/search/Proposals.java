@@ -1,5 +1,6 @@
 package dev.bitplan.search;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.engine.layers.Layer;
@@ -14,7 +15,7 @@ import java.util.Set;
 final class Proposals {
 
     /** A plan to evaluate, with its objective (summed sensitivity plus interactions). */
-    record Proposal(String id, String kind, QuantPlan plan, double objective) {
+    record Proposal(String id, CandidateKind kind, QuantPlan plan, double objective) {
     }
 
     private Proposals() {

@@ -1,5 +1,6 @@
 package dev.bitplan.search;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.Candidate;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.SearchProfile;
@@ -42,7 +43,7 @@ public final class ReportAssembler {
         }
         List<Candidate> marked = markFront(ordered);
         Recommendation rec = Recommendation.pick(marked, profile.budgets(), profile.fp32().metric(), profile.fp32().sizeBytes());
-        double fp32Latency = ordered.stream().filter(c -> c.kind().equals("baseline-fp32")).findFirst()
+        double fp32Latency = ordered.stream().filter(c -> c.kind() == CandidateKind.BASELINE_FP32).findFirst()
                 .map(Candidate::latencyMs).orElse(profile.fp32().latencyMs());
         SearchReport.Fp32 fp32 = new SearchReport.Fp32(profile.fp32().metric(), profile.fp32().sizeBytes(), fp32Latency, profile.fp32().bops());
         return new SearchReport(SearchReport.SCHEMA_VERSION, profile.metricName(), profile.inputs(), profile.settings(), fp32,

@@ -1,5 +1,6 @@
 package dev.bitplan.search;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.Metric;
@@ -186,14 +187,14 @@ public final class SearchSession {
         int act = request.space().activationBits().get(0);
         int low = request.space().weightBits().stream().min(Integer::compare).orElseThrow();
         List<Proposals.Proposal> out = new ArrayList<>();
-        out.add(new Proposals.Proposal("fp32", "baseline-fp32", QuantPlan.of(Map.of()), 0));
-        out.add(new Proposals.Proposal("int8", "baseline-int8", QuantPlan.uniform(8, act), 0));
+        out.add(new Proposals.Proposal("fp32", CandidateKind.BASELINE_FP32, QuantPlan.of(Map.of()), 0));
+        out.add(new Proposals.Proposal("int8", CandidateKind.BASELINE_INT8, QuantPlan.uniform(8, act), 0));
         if (low < 8) {
-            out.add(new Proposals.Proposal("int4", "baseline-int4", QuantPlan.uniform(low, act), 0));
+            out.add(new Proposals.Proposal("int4", CandidateKind.BASELINE_INT4, QuantPlan.uniform(low, act), 0));
         }
         int n = 0;
         for (PlanSolution s : solutions) {
-            out.add(new Proposals.Proposal("plan-" + (++n), "solver", QuantPlan.of(ProblemBuilder.choices(s.choice(), sensitivity)), s.cost()));
+            out.add(new Proposals.Proposal("plan-" + (++n), CandidateKind.SOLVER, QuantPlan.of(ProblemBuilder.choices(s.choice(), sensitivity)), s.cost()));
         }
         return Proposals.dedupe(out, model.layers());
     }

@@ -1,5 +1,6 @@
 package dev.bitplan.search;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -52,8 +53,11 @@ class PlanSearchTest {
         assertEquals(0.9885, j.at("/fp32/metric").asDouble(), 0.02);
         assertTrue(j.at("/fp32/sizeBytes").asLong() > 300_000);
         assertEquals(0.2, j.at("/budgets/maxSizeRatio").asDouble());
-        Set<String> kinds = halfBudget.candidates().stream().map(Candidate::kind).collect(Collectors.toSet());
-        assertEquals(Set.of("baseline-fp32", "baseline-int8", "baseline-int4", "solver"), kinds);
+        Set<CandidateKind> kinds = halfBudget.candidates().stream().map(Candidate::kind).collect(Collectors.toSet());
+        assertEquals(Set.of(CandidateKind.BASELINE_FP32, CandidateKind.BASELINE_INT8, CandidateKind.BASELINE_INT4, CandidateKind.SOLVER), kinds);
+        Set<String> kindsInJson = new java.util.TreeSet<>();
+        j.get("candidates").forEach(c -> kindsInJson.add(c.get("kind").asText()));
+        assertEquals(new java.util.TreeSet<>(Set.of("baseline-fp32", "baseline-int8", "baseline-int4", "solver")), kindsInJson);
         for (JsonNode c : j.get("candidates")) {
             for (String field : List.of("id", "kind", "metric", "sizeBytes", "latencyMs", "onFront", "plan")) {
                 assertTrue(c.has(field), "candidate lacks " + field + ": " + c);
@@ -105,7 +109,7 @@ class PlanSearchTest {
                 List.of("/layer3/conv2/Conv", "/layer3/down/down.0/Conv"));
         long solverPlans = 0;
         for (Candidate c : r.candidates()) {
-            if (!c.kind().equals("solver")) {
+            if (c.kind() != CandidateKind.SOLVER) {
                 continue;
             }
             solverPlans++;

@@ -1,5 +1,6 @@
 package dev.bitplan.search;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +82,7 @@ class SearchSessionTest {
     @Test
     void assemblyRefusesMissingOrUnknownCandidates() {
         SearchProfile profile = new SearchProfile("accuracy", null, null, new SearchReport.Fp32(0.9, 100, 0, 10), SearchBudgets.none(),
-                List.of(), List.of(), List.of(new CandidateProposal("fp32", "baseline-fp32", dev.bitplan.contracts.plan.QuantPlan.of(Map.of()), 0, 1)),
+                List.of(), List.of(), List.of(new CandidateProposal("fp32", CandidateKind.BASELINE_FP32, dev.bitplan.contracts.plan.QuantPlan.of(Map.of()), 0, 1)),
                 0, Map.of());
         assertThrows(IllegalArgumentException.class, () -> ReportAssembler.assemble(profile, List.of()));
     }

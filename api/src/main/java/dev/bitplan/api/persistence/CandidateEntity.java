@@ -1,5 +1,7 @@
 package dev.bitplan.api.persistence;
 
+import jakarta.persistence.Convert;
+import dev.bitplan.contracts.search.CandidateKind;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -23,7 +25,8 @@ public class CandidateEntity extends PanacheEntityBase {
     public String jobId;
     @Column(name = "proposal_id")
     public String proposalId;
-    public String kind;
+    @Convert(converter = CandidateKindColumn.class)
+    public CandidateKind kind;
     @JdbcTypeCode(SqlTypes.JSON)
     public String plan;
     /** contracts.search.Candidate as measured (front and budget flags as decided by the report). */

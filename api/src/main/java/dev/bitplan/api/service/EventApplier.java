@@ -54,34 +54,31 @@ public class EventApplier {
         }
         Instant now = Instant.ofEpochMilli(Math.max(event.atMillis(), 0)).isAfter(Instant.now()) || event.atMillis() <= 0
                 ? Instant.now() : Instant.ofEpochMilli(event.atMillis());
-        switch (event.type()) {
-            case STATE -> {
-                if (event.state() != null && JobStateMachine.canMove(job.state, event.state())) {
-                    move(job, event.state(), event.message(), event.worker());
+        if (event instanceof JobEvent.StateChanged changed) {
+            if (changed.state() != null && JobStateMachine.canMove(job.state, changed.state())) {
+                move(job, changed.state(), changed.message(), changed.worker());
+            }
+        } else if (event instanceof JobEvent.Progress progress) {
+            progress(job, progress, now);
+        } else if (event instanceof JobEvent.LayerMeasured measured) {
+            if (measured.layer() != null) {
+                upsertSensitivity(job.id, measured);
+            }
+        } else if (event instanceof JobEvent.Profiled profiled) {
+            if (profiled.profile() != null) {
+                job.profile = Json.write(profiled.profile());
+                job.candidatesExpected = profiled.profile().proposals().size();
+                upsertLatencyTable(job.id, profiled.profile());
+                if (JobStateMachine.canMove(job.state, JobState.EVALUATING)) {
+                    move(job, JobState.EVALUATING, "profile ready: " + job.candidatesExpected + " candidates to measure", profiled.worker());
                 }
+                finishIfComplete(job);
             }
-            case PROGRESS -> progress(job, event, now);
-            case LAYER -> {
-                if (event.layer() != null) {
-                    upsertSensitivity(job.id, event);
-                }
-            }
-            case PROFILED -> {
-                if (event.profile() != null) {
-                    job.profile = Json.write(event.profile());
-                    job.candidatesExpected = event.profile().proposals().size();
-                    upsertLatencyTable(job.id, event.profile());
-                    if (JobStateMachine.canMove(job.state, JobState.EVALUATING)) {
-                        move(job, JobState.EVALUATING, "profile ready: " + job.candidatesExpected + " candidates to measure", event.worker());
-                    }
-                    finishIfComplete(job);
-                }
-            }
-            case FAILED -> {
-                job.error = event.message() == null ? "the worker gave no reason" : event.message();
-                move(job, JobState.FAILED, job.error, event.worker());
-            }
-            case LOG -> events.record(job.id, "LOG", null, event.stage(), event.message(), null, null, event.worker());
+        } else if (event instanceof JobEvent.Failed failed) {
+            job.error = failed.message() == null ? "the worker gave no reason" : failed.message();
+            move(job, JobState.FAILED, job.error, failed.worker());
+        } else if (event instanceof JobEvent.Log log) {
+            events.log(job.id, log.message(), log.worker());
         }
         job.updatedAt = Instant.now();
     }
@@ -169,13 +166,10 @@ public class EventApplier {
             events.forget(job.id);
         }
         job.updatedAt = now;
-        events.record(job.id, "STATE", to, job.stage, message, null, null, worker);
+        events.state(job.id, to, job.stage, message, worker);
     }
 
-    private void progress(JobEntity job, JobEvent event, Instant at) {
-        if (event.done() == null || event.total() == null) {
-            return;
-        }
+    private void progress(JobEntity job, JobEvent.Progress event, Instant at) {
         if (!Objects.equals(job.stage, event.stage()) || job.stageStartedAt == null) {
             job.stage = event.stage();
             job.stageStartedAt = at;
@@ -202,7 +196,7 @@ public class EventApplier {
         }
     }
 
-    private void upsertSensitivity(String jobId, JobEvent event) {
+    private void upsertSensitivity(String jobId, JobEvent.LayerMeasured event) {
         em.createNativeQuery("INSERT INTO sensitivity (job_id, layer, result, worker) VALUES (?1, ?2, CAST(?3 AS jsonb), ?4) "
                         + "ON CONFLICT (job_id, layer) DO UPDATE SET result = EXCLUDED.result, worker = EXCLUDED.worker")
                 .setParameter(1, jobId).setParameter(2, event.layer().layer()).setParameter(3, Json.write(event.layer()))

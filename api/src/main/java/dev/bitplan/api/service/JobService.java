@@ -84,7 +84,7 @@ public class JobService {
             job.createdAt = Instant.now();
             job.updatedAt = job.createdAt;
             job.persist();
-            events.record(job.id, "STATE", JobState.QUEUED, null, "submitted", null, null, null);
+            events.state(job.id, JobState.QUEUED, null, "submitted", null);
             return view(job);
         });
     }
@@ -137,7 +137,7 @@ public class JobService {
             job.finishedAt = Instant.now();
             job.updatedAt = job.finishedAt;
             job.etaSeconds = null;
-            events.record(job.id, "STATE", JobState.CANCELLED, null, "cancelled by the user", null, null, null);
+            events.state(job.id, JobState.CANCELLED, null, "cancelled by the user", null);
         }
         return view(job);
     }

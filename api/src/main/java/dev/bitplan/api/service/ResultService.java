@@ -1,5 +1,6 @@
 package dev.bitplan.api.service;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitplan.api.persistence.CandidateEntity;
 import dev.bitplan.api.persistence.JobEntity;
@@ -83,7 +84,7 @@ public class ResultService {
         if (c.artifactSha256 != null) {
             return new Artifact(c.artifactSha256, name);
         }
-        if (c.kind.equals("baseline-fp32")) {
+        if (c.kind == CandidateKind.BASELINE_FP32) {
             return new Artifact(ModelVersionEntity.<ModelVersionEntity>findById(job.modelVersionId).blobSha256, name);
         }
         throw ApiProblem.notFound("candidateId", "deployable model for candidate", candidateId);

@@ -1,5 +1,6 @@
 package dev.bitplan.api.rest;
 
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.blob.Sha256;
 import static dev.bitplan.api.support.TestApi.as;
 import static org.hamcrest.Matchers.equalTo;
@@ -85,12 +86,12 @@ class JobLifecycleTest {
         byte[] int8 = TestFiles.mnistModelVariant("int8-artifact");
         byte[] int4 = TestFiles.mnistModelVariant("int4-artifact");
         // a result may arrive before the profile: it is stored and counted when the profile comes
-        result(jobId, candidate("int8", "baseline-int8", 0.985, 80_000), int8);
+        result(jobId, candidate("int8", CandidateKind.BASELINE_INT8, 0.985, 80_000), int8);
         event(JobEvent.profiled(jobId, profile(), "w1"));
         awaitState(token, jobId, "EVALUATING");
-        result(jobId, candidate("fp32", "baseline-fp32", 0.988, 310_000), null);
-        result(jobId, candidate("int4", "baseline-int4", 0.980, 42_000), int4);
-        result(jobId, candidate("int4", "baseline-int4", 0.980, 42_000), int4); // the same result twice
+        result(jobId, candidate("fp32", CandidateKind.BASELINE_FP32, 0.988, 310_000), null);
+        result(jobId, candidate("int4", CandidateKind.BASELINE_INT4, 0.980, 42_000), int4);
+        result(jobId, candidate("int4", CandidateKind.BASELINE_INT4, 0.980, 42_000), int4); // the same result twice
         awaitState(token, jobId, "DONE");
 
         as(token).get("/api/jobs/" + jobId).then().body("candidatesExpected", equalTo(3)).body("candidatesDone", equalTo(3))
@@ -122,12 +123,12 @@ class JobLifecycleTest {
 
         assertEquals(List.of("w4a8 0.125", "w8a8 0.25"), latencyTable(jobId), "the profile's latency table is stored per option");
 
-        List<String> states = events.of(jobId).stream().filter(e -> e.type().equals("STATE")).map(JobEvents.EventRow::state).toList();
+        List<String> states = events.of(jobId).stream().filter(e -> e.type() == JobEvent.Type.STATE).map(JobEvents.EventRow::state).toList();
         assertEquals(List.of("QUEUED", "PROFILING", "SOLVING", "EVALUATING", "DONE"), states);
 
         // events after the end change nothing
         event(JobEvent.failed(jobId, "late failure", "w9"));
-        result(jobId, candidate("plan-9", "solver", 0.5, 1000), int4);
+        result(jobId, candidate("plan-9", CandidateKind.SOLVER, 0.5, 1000), int4);
         awaitState(token, jobId, "DONE");
 
         // another tenant sees none of it
@@ -154,7 +155,7 @@ class JobLifecycleTest {
 
         String cancelled = TestApi.submit(t[0], TestApi.smallJob(t[1], t[2], "{}")).then().statusCode(202).extract().path("id");
         as(t[0]).delete("/api/jobs/" + cancelled).then().statusCode(202).body("state", equalTo("CANCELLED"));
-        result(cancelled, candidate("int8", "baseline-int8", 0.9, 1000), null);
+        result(cancelled, candidate("int8", CandidateKind.BASELINE_INT8, 0.9, 1000), null);
         event(JobEvent.state(cancelled, JobState.PROFILING, null, "w1"));
         // nothing observable changes when these are dropped, so give the consumer a moment to (not) apply them
         Thread.sleep(1500);
@@ -179,8 +180,8 @@ class JobLifecycleTest {
     }
 
     private static SearchProfile profile() {
-        List<CandidateProposal> proposals = List.of(new CandidateProposal("fp32", "baseline-fp32", null, 0, 1.0),
-                new CandidateProposal("int8", "baseline-int8", null, 0.1, 0.6), new CandidateProposal("int4", "baseline-int4", null, 0.5, 0.5));
+        List<CandidateProposal> proposals = List.of(new CandidateProposal("fp32", CandidateKind.BASELINE_FP32, null, 0, 1.0),
+                new CandidateProposal("int8", CandidateKind.BASELINE_INT8, null, 0.1, 0.6), new CandidateProposal("int4", CandidateKind.BASELINE_INT4, null, 0.5, 0.5));
         return new SearchProfile("accuracy", new SearchReport.Inputs("resnet8", "x", "calib", "y", 32, 32, 192),
                 new SearchReport.Settings(QuantizationOptions.defaults(), SearchSpace.defaults(), 3, 7),
                 new SearchReport.Fp32(0.988, 310_000, 0, 1_000_000), new SearchBudgets(null, 0.5, null, null, null, null),
@@ -190,7 +191,7 @@ class JobLifecycleTest {
                 List.of(), proposals, 0.1, Map.of("sensitivity", 1000L));
     }
 
-    private static Candidate candidate(String id, String kind, double metric, long size) {
+    private static Candidate candidate(String id, CandidateKind kind, double metric, long size) {
         return new Candidate(id, kind, null, metric, metric, size, size, 1.0, 1.0, size * 8, 0.1, false, false);
     }
 

@@ -7,7 +7,7 @@ import dev.bitplan.contracts.plan.QuantPlan;
  * One evaluated plan.
  *
  * @param id                   stable within a report: {@code fp32}, {@code int8}, {@code int4}, {@code plan-1}, ...
- * @param kind                 {@code solver}, {@code baseline-fp32}, {@code baseline-int8} or {@code baseline-int4}
+ * @param kind                 a baseline or the solver's; in JSON {@code solver}, {@code baseline-fp32}, {@code baseline-int8} or {@code baseline-int4}
  * @param metric               the simulated metric on the validation samples
  * @param deployedMetric       the exported model's metric, run as deployed (every candidate is exported and re-run)
  * @param sizeBytes            modelled size
@@ -19,7 +19,7 @@ import dev.bitplan.contracts.plan.QuantPlan;
  * @param withinBudgets        meets every budget and floor of the search
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Candidate(String id, String kind, QuantPlan plan, double metric, Double deployedMetric, long sizeBytes,
+public record Candidate(String id, CandidateKind kind, QuantPlan plan, double metric, Double deployedMetric, long sizeBytes,
                         Long exportedBytes, Double latencyMs, double estimatedLatencyMs, long bops, double objective,
                         boolean onFront, boolean withinBudgets) {
 }

@@ -9,9 +9,9 @@ import dev.bitplan.contracts.plan.QuantPlan;
  * @param objective           the solver's objective (summed sensitivity plus interactions); 0 for baselines
  * @param estimatedLatencyMs  the latency table's additive estimate, known only where the table was measured
  */
-public record CandidateProposal(String id, String kind, QuantPlan plan, double objective, double estimatedLatencyMs) {
+public record CandidateProposal(String id, CandidateKind kind, QuantPlan plan, double objective, double estimatedLatencyMs) {
 
     public boolean fp32() {
-        return kind.equals("baseline-fp32");
+        return kind == CandidateKind.BASELINE_FP32;
     }
 }
