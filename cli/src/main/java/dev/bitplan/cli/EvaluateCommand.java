@@ -6,8 +6,8 @@ import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.report.EvaluationSummary;
 import dev.bitplan.contracts.report.ModelFigures;
 import dev.bitplan.engine.eval.PlanEvaluator;
-import dev.bitplan.engine.export.ExportedModel;
-import dev.bitplan.engine.export.WeightStorage;
+import dev.bitplan.engine.qdq.ExportedModel;
+import dev.bitplan.engine.qdq.WeightDataType;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -60,7 +60,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
         double fp32 = eval.fp32Metric();
         double quantized = eval.evaluate(plan);
-        ExportedModel exported = eval.export(plan, WeightStorage.parse(weightStorage));
+        ExportedModel exported = eval.export(plan, WeightDataType.parse(weightStorage));
         double deployed = eval.deployedMetric(plan, exported, quantized, "deployed model");
         progress.message("[latency] " + latencyRuns + " batch-1 runs per model");
         double fp32Latency = eval.latencyMillis(eval.model().foldedBytes(), latencyRuns);

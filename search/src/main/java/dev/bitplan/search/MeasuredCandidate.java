@@ -1,7 +1,7 @@
 package dev.bitplan.search;
 
 import dev.bitplan.contracts.search.Candidate;
-import dev.bitplan.engine.export.ExportedModel;
+import dev.bitplan.engine.qdq.ExportedModel;
 
 /**
  * A measured candidate and its deployable model (the BN-folded float model for the FP32 baseline). Its

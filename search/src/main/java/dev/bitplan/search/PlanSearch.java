@@ -6,7 +6,7 @@ import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.engine.eval.ProgressListener;
-import dev.bitplan.engine.export.ExportedModel;
+import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.planner.PlanProblem;
 import dev.bitplan.planner.PlanSolution;

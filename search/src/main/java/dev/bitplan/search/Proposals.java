@@ -1,8 +1,8 @@
 package dev.bitplan.search;
 
-import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.engine.layers.Layer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

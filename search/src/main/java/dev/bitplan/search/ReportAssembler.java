@@ -1,7 +1,7 @@
 package dev.bitplan.search;
 
-import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;

@@ -1,11 +1,11 @@
 package dev.bitplan.search;
 
-import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.LayerReport;
 import dev.bitplan.contracts.search.LayerSensitivity;
@@ -19,12 +19,12 @@ import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.Quantizer;
-import dev.bitplan.engine.export.ExportedModel;
 import dev.bitplan.engine.latency.LatencyTable;
 import dev.bitplan.engine.latency.LatencyTableBuilder;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.sensitivity.LayerOptions;
 import dev.bitplan.engine.sensitivity.SensitivityAnalyzer;

@@ -1,6 +1,5 @@
 package dev.bitplan.search;
 
-import dev.bitplan.contracts.search.CandidateKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.contracts.search.SearchSpace;

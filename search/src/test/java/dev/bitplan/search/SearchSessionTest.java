@@ -1,12 +1,12 @@
 package dev.bitplan.search;
 
-import dev.bitplan.contracts.search.CandidateKind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.LayerSensitivity;
 import dev.bitplan.contracts.search.SearchBudgets;

@@ -4,7 +4,7 @@ import dev.bitplan.contracts.plan.CalibrationMethod;
 import dev.bitplan.engine.calib.ActivationQuantParams;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.calib.RangeCalibrator;
-import dev.bitplan.engine.sim.ActivationParams;
+import dev.bitplan.engine.qdq.ActivationParams;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

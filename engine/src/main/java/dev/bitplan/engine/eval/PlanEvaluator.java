@@ -5,20 +5,13 @@ import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.cost.CostModel;
-import dev.bitplan.engine.export.ExportedModel;
-import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.metrics.MetricCalculator;
-import dev.bitplan.engine.runtime.BatchRunner;
+import dev.bitplan.engine.qdq.ExportedModel;
+import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.LatencyMeter;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.ParallelRunner;
-import dev.bitplan.engine.runtime.QdqExecution;
 import dev.bitplan.engine.runtime.RuntimeOptions;
-import dev.bitplan.engine.runtime.ThroughputMeter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -86,6 +79,16 @@ public final class PlanEvaluator {
         return samples.size();
     }
 
+    /** The samples plans are scored on. */
+    public SampleSet samples() {
+        return samples;
+    }
+
+    /** The model output that metrics are computed on (its first). */
+    public String outputName() {
+        return output;
+    }
+
     public int calibrationSize() {
         return quantizer.calibrationSize();
     }
@@ -136,10 +139,10 @@ public final class PlanEvaluator {
 
     /** The deployable QDQ model of a plan, with 8-bit weights stored as suits this host. */
     public ExportedModel export(QuantPlan plan) {
-        return export(plan, WeightStorage.forHost());
+        return export(plan, WeightDataType.forHost());
     }
 
-    public ExportedModel export(QuantPlan plan, WeightStorage storage) {
+    public ExportedModel export(QuantPlan plan, WeightDataType storage) {
         return quantizer.export(plan, storage);
     }
 
@@ -164,54 +167,6 @@ public final class PlanEvaluator {
     public double latencyMillis(byte[] modelBytes, int runs) {
         try (OrtModel ort = OrtModel.load(modelBytes, quantizer.runtime().forDeployment())) {
             return LatencyMeter.medianMillis(ort, samples.inputs(), Set.of(output), Math.max(5, runs / 5), runs);
-        }
-    }
-
-    /** How a throughput contender runs its model. */
-    public enum Execution {
-        /** One session using every core (intra-op threads). */
-        ONE_SESSION,
-        /** One single-thread session per core, each taking the next batch ({@link ParallelRunner}). */
-        SESSION_PER_CORE
-    }
-
-    /** A model to time: its bytes, what ORT may do with its Q/DQ pairs, and how it runs. */
-    public record Contender(byte[] model, QdqExecution qdq, Execution execution) {
-    }
-
-    /**
-     * Throughput over these samples (batch 64) of several contenders, in samples per second, measured with
-     * {@link ThroughputMeter}: passes alternate between them and each keeps its fastest.
-     */
-    public Map<String, Double> samplesPerSecond(Map<String, Contender> contenders, int rounds) {
-        RuntimeOptions base = quantizer.runtime();
-        List<AutoCloseable> open = new ArrayList<>();
-        try {
-            Map<String, Runnable> passes = new LinkedHashMap<>();
-            for (Map.Entry<String, Contender> e : contenders.entrySet()) {
-                Contender c = e.getValue();
-                RuntimeOptions options = base.withQdq(c.qdq());
-                if (c.execution() == Execution.ONE_SESSION) {
-                    OrtModel ort = OrtModel.load(c.model(), options);
-                    open.add(ort);
-                    passes.put(e.getKey(), () -> BatchRunner.run(ort, samples.inputs(), samples.indices(), BATCH, Set.of(output),
-                            (o, n, outs) -> { }));
-                } else {
-                    ParallelRunner runner = new ParallelRunner(c.model(), options);
-                    open.add(runner);
-                    passes.put(e.getKey(), () -> runner.run(samples.inputs(), samples.indices(), BATCH, Set.of(output),
-                            (o, n, outs) -> { }));
-                }
-            }
-            return ThroughputMeter.compare(passes, samples.size(), rounds);
-        } finally {
-            for (AutoCloseable c : open) {
-                try {
-                    c.close();
-                } catch (Exception ignored) {
-                    // closing a session cannot fail in a way the caller could act on
-                }
-            }
         }
     }
 

@@ -9,13 +9,13 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.cost.CostModel;
-import dev.bitplan.engine.export.ExportedModel;
-import dev.bitplan.engine.export.WeightStorage;
+import dev.bitplan.engine.qdq.ActivationParams;
+import dev.bitplan.engine.qdq.ExportedModel;
+import dev.bitplan.engine.qdq.ModelForm;
+import dev.bitplan.engine.qdq.PlanRewriter;
+import dev.bitplan.engine.qdq.QuantizedWeightCache;
+import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.RuntimeOptions;
-import dev.bitplan.engine.sim.ActivationParams;
-import dev.bitplan.engine.sim.QuantizedGraphBuilder;
-import dev.bitplan.engine.sim.WeightEncoding;
-import dev.bitplan.engine.sim.WeightStore;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -34,11 +34,11 @@ public final class Quantizer {
     private final QuantizationOptions options;
     private final RuntimeOptions runtime;
     private final ProgressListener progress;
-    private final WeightStore weights;
+    private final QuantizedWeightCache weights;
     private final CostModel cost;
     private CalibrationCollector statistics;
     private ActivationParams activations;
-    private QuantizedGraphBuilder builder;
+    private PlanRewriter builder;
     private long calibrationMillis;
 
     public Quantizer(PreparedModel model, SampleSet calibration, QuantizationOptions options, RuntimeOptions runtime,
@@ -48,7 +48,7 @@ public final class Quantizer {
         this.options = options;
         this.runtime = runtime;
         this.progress = progress;
-        this.weights = new WeightStore(model.folded(), options);
+        this.weights = new QuantizedWeightCache(model.folded(), options);
         this.cost = new CostModel(model.folded(), model.layers(), ShapeProbe.macs(model, calibration.inputs()), options.perChannel());
     }
 
@@ -72,7 +72,7 @@ public final class Quantizer {
         return cost;
     }
 
-    public WeightStore weights() {
+    public QuantizedWeightCache weights() {
         return weights;
     }
 
@@ -93,7 +93,7 @@ public final class Quantizer {
 
     /** The fake-quant simulation model of a plan (fake-quantized weights, exact Q/DQ). */
     public ModelProto simulation(QuantPlan plan) {
-        return builder().build(plan, WeightEncoding.FAKE_QUANT).model();
+        return builder().build(plan, ModelForm.FAKE_QUANT).model();
     }
 
     /** A model a plan is scored on, and the session settings it must run with. */
@@ -102,7 +102,7 @@ public final class Quantizer {
 
     /**
      * What a plan is scored on, as {@link QuantizationOptions#simulation()} says: its QDQ model on ONNX Runtime's
-     * integer kernels (weights stored as suits this host's kernels, see {@link WeightStorage#forHost()}), or the
+     * integer kernels (weights stored as suits this host's kernels, see {@link WeightDataType#forHost()}), or the
      * fake-quant simulation (also for weight-only plans, see {@link #scoresOnIntegerKernels()}).
      */
     public ScoringModel scoringModel(QuantPlan plan) {
@@ -136,7 +136,7 @@ public final class Quantizer {
     }
 
     private ModelProto integerScoringGraph(QuantPlan plan) {
-        return builder().build(plan, WeightEncoding.INTEGER_UNPACKED, WeightStorage.forHost()).model();
+        return builder().build(plan, ModelForm.INTEGER_SCORING, WeightDataType.forHost()).model();
     }
 
     private static boolean hasFloatWeightLayer(ModelProto m) {
@@ -156,11 +156,11 @@ public final class Quantizer {
 
     /** The deployable model of a plan as a graph, 8-bit weights stored as int8. */
     public ModelProto deployedGraph(QuantPlan plan) {
-        return builder().build(plan, WeightEncoding.INTEGER, WeightStorage.INT8).model();
+        return builder().build(plan, ModelForm.DEPLOYABLE, WeightDataType.INT8).model();
     }
 
-    public ExportedModel export(QuantPlan plan, WeightStorage storage) {
-        QuantizedGraphBuilder.Result deployed = builder().build(plan, WeightEncoding.INTEGER, storage);
+    public ExportedModel export(QuantPlan plan, WeightDataType storage) {
+        PlanRewriter.Result deployed = builder().build(plan, ModelForm.DEPLOYABLE, storage);
         return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
     }
 
@@ -169,7 +169,7 @@ public final class Quantizer {
         builder();
     }
 
-    private synchronized QuantizedGraphBuilder builder() {
+    private synchronized PlanRewriter builder() {
         if (builder == null) {
             activations = (tensor, bits) -> {
                 throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
@@ -180,7 +180,7 @@ public final class Quantizer {
                 calibrationMillis = (System.nanoTime() - t0) / 1_000_000;
                 activations = new CalibratedActivations(statistics, options.calibration(), options.percentile());
             }
-            builder = new QuantizedGraphBuilder(model.folded(), model.layers(), options, weights, activations);
+            builder = new PlanRewriter(model.folded(), model.layers(), options, weights, activations);
         }
         return builder;
     }

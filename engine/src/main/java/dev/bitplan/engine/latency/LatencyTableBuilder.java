@@ -11,13 +11,13 @@ import dev.bitplan.engine.eval.CalibrationRun;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.SampleSet;
-import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.qdq.ActivationParams;
+import dev.bitplan.engine.qdq.QuantizedWeightCache;
+import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.LatencyMeter;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
-import dev.bitplan.engine.sim.ActivationParams;
-import dev.bitplan.engine.sim.WeightStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,8 +27,8 @@ import java.util.Set;
 
 /**
  * Measures a {@link LatencyTable}: for each layer and each of its options, the layer's fusion group is cut
- * out ({@link SingleLayerModel}), quantized as a deployment runs it ({@code WeightEncoding.INTEGER}, 8-bit
- * weights stored as {@link WeightStorage#forHost()} unless set), loaded in ONNX Runtime with the deployment
+ * out ({@link SingleLayerModel}), quantized as a deployment runs it ({@code ModelForm.DEPLOYABLE}, 8-bit
+ * weights stored as {@link WeightDataType#forHost()} unless set), loaded in ONNX Runtime with the deployment
  * settings ({@link RuntimeOptions#forDeployment()}: full optimization, Q/DQ free to fuse into integer
  * kernels) and timed: {@link #warmup(int)} discarded runs, then the median of {@link #runs(int)} timed runs
  * ({@link LatencyMeter}). The options of one layer are timed alternately, {@link #passes(int)} times over,
@@ -54,9 +54,9 @@ public final class LatencyTableBuilder {
     private final Map<String, NdArray> inputs;
     private final QuantizationOptions options;
     private final ActivationParams activations;
-    private final WeightStore weights;
+    private final QuantizedWeightCache weights;
     private RuntimeOptions runtime = new RuntimeOptions(1, true);
-    private WeightStorage storage = WeightStorage.forHost();
+    private WeightDataType storage = WeightDataType.forHost();
     private int warmup = 10;
     private int runs = 30;
     private int batch = 1;
@@ -77,7 +77,7 @@ public final class LatencyTableBuilder {
         this.inputs = inputs;
         this.options = options;
         this.activations = activations;
-        this.weights = new WeightStore(model.folded(), options);
+        this.weights = new QuantizedWeightCache(model.folded(), options);
     }
 
     /**
@@ -101,8 +101,8 @@ public final class LatencyTableBuilder {
         return this;
     }
 
-    /** How 8-bit weights are stored in the measured models; default {@link WeightStorage#forHost()}. */
-    public LatencyTableBuilder storage(WeightStorage value) {
+    /** How 8-bit weights are stored in the measured models; default {@link WeightDataType#forHost()}. */
+    public LatencyTableBuilder storage(WeightDataType value) {
         this.storage = value;
         return this;
     }

@@ -12,19 +12,19 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.data.DType;
 import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.eval.PreparedModel;
-import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.GraphOutputs;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.qdq.ActivationParams;
+import dev.bitplan.engine.qdq.ModelForm;
+import dev.bitplan.engine.qdq.PlanRewriter;
+import dev.bitplan.engine.qdq.QuantizedWeightCache;
+import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.runtime.TensorValue;
-import dev.bitplan.engine.sim.ActivationParams;
-import dev.bitplan.engine.sim.QuantizedGraphBuilder;
-import dev.bitplan.engine.sim.WeightEncoding;
-import dev.bitplan.engine.sim.WeightStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -40,7 +40,7 @@ import java.util.Set;
  * with every initializer they read. The layer's activation input (the indices, for a Gather) is the
  * only graph input and the group output the only graph output. Tensor and node names are those of the
  * source model, so {@link Layer} records and calibrated {@link ActivationParams} of the full model apply
- * to it unchanged and {@link QuantizedGraphBuilder} quantizes it exactly as it quantizes that layer in a
+ * to it unchanged and {@link PlanRewriter} quantizes it exactly as it quantizes that layer in a
  * full plan.
  * <p>
  * The input's shape comes from a batch-1 shape probe: the folded model runs once on the first sample
@@ -217,24 +217,24 @@ public final class SingleLayerModel {
     }
 
     /** The deployable model of this layer at {@code choice}, with 8-bit weights stored as suits this host. */
-    public ModelProto build(LayerChoice choice, QuantizationOptions options, WeightStore weights, ActivationParams activations) {
-        return build(choice, options, weights, activations, WeightStorage.forHost());
+    public ModelProto build(LayerChoice choice, QuantizationOptions options, QuantizedWeightCache weights, ActivationParams activations) {
+        return build(choice, options, weights, activations, WeightDataType.forHost());
     }
 
     /**
      * The model of this layer at {@code choice}: the float model itself for {@link LayerChoice#FLOAT}, else
-     * the {@link WeightEncoding#INTEGER} (deployable QDQ) rewrite by {@link QuantizedGraphBuilder}.
+     * the {@link ModelForm#INTEGER} (deployable QDQ) rewrite by {@link PlanRewriter}.
      *
      * @param weights      quantized weights; one over the full folded model or over {@link #floatModel()} gives the same
      * @param activations  calibrated parameters of the full model (not consulted in dynamic or weight-only mode)
      */
-    public ModelProto build(LayerChoice choice, QuantizationOptions options, WeightStore weights, ActivationParams activations,
-                            WeightStorage storage) {
+    public ModelProto build(LayerChoice choice, QuantizationOptions options, QuantizedWeightCache weights, ActivationParams activations,
+                            WeightDataType storage) {
         if (choice.isFloat()) {
             return model.proto();
         }
-        QuantizedGraphBuilder builder = new QuantizedGraphBuilder(model, List.of(layer), options, weights, activations);
-        return builder.build(QuantPlan.of(Map.of(layer.name(), choice)), WeightEncoding.INTEGER, storage).model();
+        PlanRewriter builder = new PlanRewriter(model, List.of(layer), options, weights, activations);
+        return builder.build(QuantPlan.of(Map.of(layer.name(), choice)), ModelForm.DEPLOYABLE, storage).model();
     }
 
     /** {@code a} repeated {@code times} times along its first axis. */

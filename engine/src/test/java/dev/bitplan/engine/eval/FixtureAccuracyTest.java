@@ -8,9 +8,9 @@ import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.engine.Fixtures;
-import dev.bitplan.engine.export.ExportedModel;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 

@@ -14,10 +14,10 @@ import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.engine.Fixtures;
-import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.metrics.MetricCalculator;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.QdqExecution;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import java.util.List;
@@ -101,8 +101,8 @@ class IntegerScoringTest {
     void theDeployedMetricReusesTheScoredRunOnlyWhereTheDeploymentComputesTheSame() {
         QuantPlan w8 = QuantPlan.uniform(8, 8);
         Quantizer q = integer.quantizer();
-        assertTrue(q.deploysAsScored(w8, integer.export(w8, WeightStorage.forHost()).bytes()));
-        WeightStorage other = WeightStorage.forHost() == WeightStorage.INT8 ? WeightStorage.UINT8_SHIFTED : WeightStorage.INT8;
+        assertTrue(q.deploysAsScored(w8, integer.export(w8, WeightDataType.forHost()).bytes()));
+        WeightDataType other = WeightDataType.forHost() == WeightDataType.INT8 ? WeightDataType.UINT8_SHIFTED : WeightDataType.INT8;
         assertFalse(q.deploysAsScored(w8, integer.export(w8, other).bytes()), "another weight storage is another model");
         assertFalse(q.deploysAsScored(floatMiddle, integer.export(floatMiddle).bytes()),
                 "a float layer runs differently under ORT's defaults");

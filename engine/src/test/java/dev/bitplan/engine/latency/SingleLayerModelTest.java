@@ -16,18 +16,18 @@ import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.SampleSet;
-import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.GraphOutputs;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.qdq.ActivationParams;
+import dev.bitplan.engine.qdq.QuantizedWeightCache;
+import dev.bitplan.engine.qdq.SampleSets;
+import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.runtime.TensorValue;
-import dev.bitplan.engine.sim.ActivationParams;
-import dev.bitplan.engine.sim.SampleSets;
-import dev.bitplan.engine.sim.WeightStore;
 import dev.bitplan.engine.testmodels.GraphBuilder;
 import dev.bitplan.engine.testmodels.TestModels;
 import java.util.ArrayList;
@@ -109,7 +109,7 @@ class SingleLayerModelTest {
         assertArrayEquals(new long[] {1, 6}, s.input().shape());
         assertArrayEquals(new long[6], s.input().toLongArray());
         try (OrtModel ort = OrtModel.load(s.build(LayerChoice.of(8, 8), QuantizationOptions.defaults(),
-                new WeightStore(model.folded(), QuantizationOptions.defaults()), noCalibration()).toByteArray(), RT.forDeployment())) {
+                new QuantizedWeightCache(model.folded(), QuantizationOptions.defaults()), noCalibration()).toByteArray(), RT.forDeployment())) {
             assertArrayEquals(new long[] {3, 6, 4}, ort.run(s.inputs(3), Set.of("emb")).get("emb").shape());
         }
     }
@@ -121,7 +121,7 @@ class SingleLayerModelTest {
     private static void assertFaithful(PreparedModel model, Map<String, NdArray> inputs, SampleSet calibration) {
         QuantizationOptions options = QuantizationOptions.defaults();
         ActivationParams acts = LatencyTableBuilder.calibrate(model, calibration, options, RT, ProgressListener.NONE);
-        WeightStore weights = new WeightStore(model.folded(), options);
+        QuantizedWeightCache weights = new QuantizedWeightCache(model.folded(), options);
         Map<String, SingleLayerModel> extracted = SingleLayerModel.extractAll(model, inputs);
         assertEquals(model.layers().stream().map(Layer::name).toList(), List.copyOf(extracted.keySet()));
 
@@ -156,7 +156,7 @@ class SingleLayerModelTest {
                 }
             }
             for (LayerChoice choice : choices) {
-                ModelProto q = s.build(choice, options, weights, acts, WeightStorage.forHost());
+                ModelProto q = s.build(choice, options, weights, acts, WeightDataType.forHost());
                 assertTrue(q.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("DequantizeLinear")),
                         layer.name() + " " + choice.label() + " has a quantized weight");
                 float[] out = run(q, s, RT.forDeployment());

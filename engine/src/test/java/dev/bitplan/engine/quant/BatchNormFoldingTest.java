@@ -16,7 +16,7 @@ import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
-import dev.bitplan.engine.sim.BatchNormFolder;
+import dev.bitplan.engine.qdq.FoldedFloatModel;
 import dev.bitplan.engine.testmodels.TestData;
 import dev.bitplan.engine.testmodels.TestModels;
 import java.nio.FloatBuffer;
@@ -73,7 +73,7 @@ class BatchNormFoldingTest {
     void foldedFixtureComputesTheSameLogitsOnRealImages(String model, String data) throws Exception {
         PreparedModel prepared = PreparedModel.of(ModelLoader.load(Fixtures.file(model)));
         assertEquals(9, prepared.layers().stream().filter(Layer::hasBatchNorm).count());
-        ModelProto folded = BatchNormFolder.foldAll(prepared.folded(), prepared.layers());
+        ModelProto folded = FoldedFloatModel.of(prepared.folded(), prepared.layers());
         assertEquals(0, countOps(folded, "BatchNormalization"), "every BN is folded");
         assertEquals(9, countOps(folded, "Conv"));
 
@@ -86,7 +86,7 @@ class BatchNormFoldingTest {
     void foldedSmallCnnComputesTheSameLogitsOnRandomImages() throws Exception {
         PreparedModel prepared = PreparedModel.of(new OnnxModel(TestModels.smallCnn(13)));
         assertEquals(2, countOps(prepared.folded().proto(), "BatchNormalization"));
-        ModelProto folded = BatchNormFolder.foldAll(prepared.folded(), prepared.layers());
+        ModelProto folded = FoldedFloatModel.of(prepared.folded(), prepared.layers());
         assertEquals(0, countOps(folded, "BatchNormalization"));
         long[] shape = {64, TestModels.CNN_CHANNELS, TestModels.CNN_SIZE, TestModels.CNN_SIZE};
         assertExact(prepared.folded().proto(), folded, NdArray.ofFloats("input", shape, TestData.floats(8, TestData.count(shape))));

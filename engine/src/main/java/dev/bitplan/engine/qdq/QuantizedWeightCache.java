@@ -1,4 +1,4 @@
-package dev.bitplan.engine.sim;
+package dev.bitplan.engine.qdq;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.bitplan.contracts.plan.QuantizationOptions;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Quantized weights per (layer, bits, BN folded or not), computed once and reused: sensitivity analysis
  * rebuilds hundreds of plans that differ in one layer, and none of them should requantize the others.
  */
-public final class WeightStore {
+public final class QuantizedWeightCache {
 
     private record Key(String layer, int bits, boolean folded) {
     }
@@ -24,7 +24,7 @@ public final class WeightStore {
     private final QuantizationOptions options;
     private final Map<Key, LayerWeights> cache = new ConcurrentHashMap<>();
 
-    public WeightStore(OnnxModel model, QuantizationOptions options) {
+    public QuantizedWeightCache(OnnxModel model, QuantizationOptions options) {
         this.model = model;
         this.options = options;
     }

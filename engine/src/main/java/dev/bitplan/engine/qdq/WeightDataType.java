@@ -1,4 +1,4 @@
-package dev.bitplan.engine.export;
+package dev.bitplan.engine.qdq;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * How 8-bit weights are stored in the exported model. Both encode the same values (q in [-127, 127]):
- * dequantization gives identical floats; they differ in which integer kernels ONNX Runtime picks.
+ * The integer type 8-bit weights are written in (the {@code --weight-storage} option). Both encode the same values
+ * (q in [-127, 127]): dequantization gives identical floats; they differ in which integer kernels ONNX Runtime picks.
  */
-public enum WeightStorage {
+public enum WeightDataType {
     /** int8 with zero point 0: the natural form; exact where ORT has VNNI or ARM dot-product kernels. */
     INT8,
     /**
@@ -20,7 +20,7 @@ public enum WeightStorage {
      */
     UINT8_SHIFTED;
 
-    public static WeightStorage parse(String s) {
+    public static WeightDataType parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "int8" -> INT8;
             case "uint8" -> UINT8_SHIFTED;
@@ -30,7 +30,7 @@ public enum WeightStorage {
     }
 
     /** UINT8_SHIFTED on x86 without VNNI (where int8 would saturate), INT8 elsewhere. */
-    public static WeightStorage forHost() {
+    public static WeightDataType forHost() {
         String arch = System.getProperty("os.arch", "");
         if (!(arch.equals("amd64") || arch.equals("x86_64"))) {
             return INT8;

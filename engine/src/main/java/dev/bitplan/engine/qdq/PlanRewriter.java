@@ -1,4 +1,4 @@
-package dev.bitplan.engine.sim;
+package dev.bitplan.engine.qdq;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -10,7 +10,6 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
 import dev.bitplan.engine.calib.ActivationQuantParams;
-import dev.bitplan.engine.export.WeightStorage;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.OnnxModel;
@@ -24,9 +23,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Rewrites a float model into the quantized model of a plan. The same code writes the simulation
- * ({@link WeightEncoding#FAKE_QUANT}) and the deployable QDQ model ({@link WeightEncoding#INTEGER}), so
- * the two differ only in how weights are stored, never in where quantization happens.
+ * Rewrites a float model into the quantized model of a plan. The same code writes the fake-quant simulation
+ * ({@link ModelForm#FAKE_QUANT}), the deployable QDQ model that is exported ({@link ModelForm#DEPLOYABLE}) and
+ * the model plans are scored on ({@link ModelForm#INTEGER_SCORING}), so they differ only in how weights are
+ * stored, never in where quantization happens.
  * <p>
  * Mark first, then rewrite: each quantized layer folds its BatchNormalization (if its fusion mode says
  * so), swaps in its quantized weight and marks two activation tensors, its input and its group output;
@@ -37,7 +37,7 @@ import java.util.Set;
  * A group output is quantized in place (the producer writes {@code y__f}; DQ writes {@code y}), so every
  * reader sees the quantized value, as in a QDQ deployment. An input is quantized for its layer only.
  */
-public final class QuantizedGraphBuilder {
+public final class PlanRewriter {
 
     /** The rewritten model and what was chosen where the opset forced a choice. */
     public record Result(ModelProto model, List<String> notes) {
@@ -49,10 +49,10 @@ public final class QuantizedGraphBuilder {
     private final OnnxModel source;
     private final List<Layer> layers;
     private final QuantizationOptions options;
-    private final WeightStore weights;
+    private final QuantizedWeightCache weights;
     private final ActivationParams activations;
 
-    public QuantizedGraphBuilder(OnnxModel source, List<Layer> layers, QuantizationOptions options, WeightStore weights,
+    public PlanRewriter(OnnxModel source, List<Layer> layers, QuantizationOptions options, QuantizedWeightCache weights,
                                  ActivationParams activations) {
         this.source = source;
         this.layers = layers;
@@ -61,12 +61,12 @@ public final class QuantizedGraphBuilder {
         this.activations = activations;
     }
 
-    public Result build(QuantPlan plan, WeightEncoding encoding) {
-        return build(plan, encoding, WeightStorage.INT8);
+    public Result build(QuantPlan plan, ModelForm form) {
+        return build(plan, form, WeightDataType.INT8);
     }
 
-    /** @param storage how 8-bit integer weights are stored (not used by {@link WeightEncoding#FAKE_QUANT}) */
-    public Result build(QuantPlan plan, WeightEncoding encoding, WeightStorage storage) {
+    /** @param storage how 8-bit integer weights are stored (not used by {@link ModelForm#FAKE_QUANT}) */
+    public Result build(QuantPlan plan, ModelForm form, WeightDataType storage) {
         checkPlanNames(plan);
         GraphEdit edit = new GraphEdit(source);
         Set<String> notes = new LinkedHashSet<>();
@@ -80,11 +80,11 @@ public final class QuantizedGraphBuilder {
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
             LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
-            setWeight(edit, layer, lw.quantized(), lw.dequantized(), encoding, storage, notes);
+            setWeight(edit, layer, lw.quantized(), lw.dequantized(), form, storage, notes);
             if (fold) {
                 foldBatchNorm(edit, source, layer, lw.bias());
             }
-            if (encoding.integer() && lw.bias() != null && options.activationMode() == ActivationMode.STATIC
+            if (form.integer() && lw.bias() != null && options.activationMode() == ActivationMode.STATIC
                     && layer.kind().quantizesActivations() && source.opset() >= 13) {
                 quantizeBias(edit, layer, fold, lw, activations.params(layer.input(), choice.activationBits()).scale());
             }
@@ -133,28 +133,28 @@ public final class QuantizedGraphBuilder {
         }
     }
 
-    private void setWeight(GraphEdit edit, Layer layer, QuantizedWeight q, float[] dequantized, WeightEncoding encoding,
-                           WeightStorage storage, Set<String> notes) {
+    private void setWeight(GraphEdit edit, Layer layer, QuantizedWeight q, float[] dequantized, ModelForm form,
+                           WeightDataType storage, Set<String> notes) {
         String name = layer.weight() + "__" + sanitize(layer.name()) + "_w" + q.bits();
         NodeProto.Builder node = edit.node(layer.name());
         int weightInput = layer.kind() == LayerKind.GATHER ? 0 : 1;
         node.setInput(weightInput, name);
         // an embedding gathers rows of its table: dequantizing the whole table on every run (what DQ -> Gather
         // costs ONNX Runtime, which has no integer Gather kernel) gives the very floats stored here once
-        boolean scoredGather = encoding == WeightEncoding.INTEGER_UNPACKED && layer.kind() == LayerKind.GATHER;
-        if (encoding == WeightEncoding.FAKE_QUANT || scoredGather) {
+        boolean scoredGather = form == ModelForm.INTEGER_SCORING && layer.kind() == LayerKind.GATHER;
+        if (form == ModelForm.FAKE_QUANT || scoredGather) {
             edit.putInitializer(Tensors.floatTensor(name, q.dims(), dequantized));
             return;
         }
         int opset = source.opset();
-        boolean packInt4 = q.bits() == 4 && opset >= 21 && encoding == WeightEncoding.INTEGER;
-        if (q.bits() == 4 && opset < 21 && encoding == WeightEncoding.INTEGER) {
+        boolean packInt4 = q.bits() == 4 && opset >= 21 && form == ModelForm.DEPLOYABLE;
+        if (q.bits() == 4 && opset < 21 && form == ModelForm.DEPLOYABLE) {
             notes.add("4-bit weights are stored as int8 values in [-7, 7]: packed int4 needs opset 21 and this model is opset "
                     + opset);
         }
         String ints = name + "_int";
         // the Cast + Mul path (opset < 13) runs no integer kernel, so it keeps plain int8
-        boolean shifted = q.bits() == 8 && storage == WeightStorage.UINT8_SHIFTED && !(q.perChannel() && opset < 13);
+        boolean shifted = q.bits() == 8 && storage == WeightDataType.UINT8_SHIFTED && !(q.perChannel() && opset < 13);
         if (packInt4) {
             edit.putInitializer(Tensors.int4Tensor(ints, q.dims(), q.values()));
         } else if (shifted) {

@@ -1,4 +1,4 @@
-package dev.bitplan.engine.sim;
+package dev.bitplan.engine.qdq;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.bitplan.engine.layers.Layer;
@@ -13,23 +13,23 @@ import java.util.List;
  *   Conv(W, b) -> BN(g, beta, m, v) -> Relu      becomes      Conv(W', b') -> Relu
  * </pre>
  */
-public final class BatchNormFolder {
+public final class FoldedFloatModel {
 
-    private BatchNormFolder() {
+    private FoldedFloatModel() {
     }
 
-    public static ModelProto foldAll(OnnxModel model, List<Layer> layers) {
-        WeightStore store = new WeightStore(model, dev.bitplan.contracts.plan.QuantizationOptions.defaults());
+    public static ModelProto of(OnnxModel model, List<Layer> layers) {
+        QuantizedWeightCache store = new QuantizedWeightCache(model, dev.bitplan.contracts.plan.QuantizationOptions.defaults());
         GraphEdit edit = new GraphEdit(model);
         for (Layer layer : layers) {
             if (!layer.hasBatchNorm()) {
                 continue;
             }
             var folded = store.floatWeights(layer, true);
-            String name = layer.weight() + "__" + QuantizedGraphBuilder.sanitize(layer.name()) + "_folded";
+            String name = layer.weight() + "__" + PlanRewriter.sanitize(layer.name()) + "_folded";
             edit.putInitializer(Tensors.floatTensor(name, layer.weightDims(), folded.weight()));
             edit.node(layer.name()).setInput(1, name);
-            QuantizedGraphBuilder.foldBatchNorm(edit, model, layer, folded.bias());
+            PlanRewriter.foldBatchNorm(edit, model, layer, folded.bias());
         }
         return edit.build();
     }

@@ -1,4 +1,4 @@
-package dev.bitplan.engine.sim;
+package dev.bitplan.engine.qdq;
 
 import dev.bitplan.engine.quant.QuantizedWeight;
 

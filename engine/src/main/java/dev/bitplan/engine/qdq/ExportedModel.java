@@ -1,4 +1,4 @@
-package dev.bitplan.engine.export;
+package dev.bitplan.engine.qdq;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.bitplan.engine.sim;
+package dev.bitplan.engine.qdq;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;

@@ -1,4 +1,4 @@
-package dev.bitplan.engine.sim;
+package dev.bitplan.engine.qdq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,21 +17,21 @@ import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.SampleSet;
-import dev.bitplan.engine.export.ExportedModel;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.testmodels.TestModels;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Rewrites of the messy test graphs: op counts, structure, and FP32-vs-quantized closeness in ONNX Runtime. */
-class QuantizedGraphBuilderTest {
+class PlanRewriterTest {
 
     private static final RuntimeOptions RT = new RuntimeOptions(1, true);
 
