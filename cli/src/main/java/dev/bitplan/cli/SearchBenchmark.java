@@ -1,7 +1,7 @@
 package dev.bitplan.cli;
 
-import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.contracts.search.SearchSpace;
@@ -9,10 +9,10 @@ import dev.bitplan.planner.PlanProblem;
 import dev.bitplan.planner.PlanSolution;
 import dev.bitplan.planner.PlanSolver;
 import dev.bitplan.planner.greedy.GreedySolver;
-import dev.bitplan.search.PlanSearch;
-import dev.bitplan.search.SearchRequest;
 import dev.bitplan.planner.solver.OptaPlanSolver;
 import dev.bitplan.planner.solver.SolverSettings;
+import dev.bitplan.search.PlanSearch;
+import dev.bitplan.search.SearchRequest;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;

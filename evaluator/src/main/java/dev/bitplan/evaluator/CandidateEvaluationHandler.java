@@ -1,8 +1,6 @@
 package dev.bitplan.evaluator;
 
 import dev.bitplan.contracts.blob.Sha256;
-import dev.bitplan.messaging.FailureReasons;
-import dev.bitplan.search.SearchErrors;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;
@@ -11,12 +9,14 @@ import dev.bitplan.contracts.messaging.JobEvent;
 import dev.bitplan.contracts.messaging.Topics;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.messaging.FailureReasons;
 import dev.bitplan.messaging.PermanentFailure;
 import dev.bitplan.messaging.ProgressThrottle;
 import dev.bitplan.messaging.WorkContext;
 import dev.bitplan.messaging.WorkHandler;
 import dev.bitplan.messaging.WorkerServices;
 import dev.bitplan.search.MeasuredCandidate;
+import dev.bitplan.search.SearchErrors;
 import dev.bitplan.search.SearchRequest;
 import dev.bitplan.search.SearchSession;
 import java.nio.file.Path;

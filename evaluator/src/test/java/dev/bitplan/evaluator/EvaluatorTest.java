@@ -1,7 +1,5 @@
 package dev.bitplan.evaluator;
 
-import dev.bitplan.contracts.search.CandidateKind;
-import dev.bitplan.contracts.blob.Sha256;
 import static dev.bitplan.messaging.testing.WorkerTestBed.MNIST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.job.Method;
@@ -18,6 +17,7 @@ import dev.bitplan.contracts.messaging.JobEvent;
 import dev.bitplan.contracts.messaging.Topics;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.runtime.RuntimeOptions;

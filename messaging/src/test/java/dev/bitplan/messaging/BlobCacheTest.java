@@ -1,12 +1,12 @@
 package dev.bitplan.messaging;
 
-import dev.bitplan.contracts.blob.Sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.messaging.testing.FakeApi;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package dev.bitplan.worker;
 
-import dev.bitplan.messaging.FailureReasons;
-import dev.bitplan.search.SearchErrors;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.messaging.EvaluateCandidate;
@@ -13,11 +11,13 @@ import dev.bitplan.contracts.search.LayerSensitivity;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.messaging.FailureReasons;
 import dev.bitplan.messaging.JobStatus;
 import dev.bitplan.messaging.Publisher;
 import dev.bitplan.messaging.WorkContext;
 import dev.bitplan.messaging.WorkHandler;
 import dev.bitplan.messaging.WorkerServices;
+import dev.bitplan.search.SearchErrors;
 import dev.bitplan.search.SearchRequest;
 import dev.bitplan.search.SearchSession;
 import java.nio.file.Path;

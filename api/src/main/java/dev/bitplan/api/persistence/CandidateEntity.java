@@ -1,9 +1,9 @@
 package dev.bitplan.api.persistence;
 
-import jakarta.persistence.Convert;
 import dev.bitplan.contracts.search.CandidateKind;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;

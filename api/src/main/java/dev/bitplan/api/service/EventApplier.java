@@ -1,9 +1,9 @@
 package dev.bitplan.api.service;
 
-import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.persistence.CandidateEntity;
 import dev.bitplan.api.persistence.JobEntity;
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;

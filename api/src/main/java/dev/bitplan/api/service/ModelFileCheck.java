@@ -1,7 +1,7 @@
 package dev.bitplan.api.service;
 
-import dev.bitplan.contracts.blob.Sha256;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.report.ModelInspection;
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;

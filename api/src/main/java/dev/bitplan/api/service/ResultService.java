@@ -1,6 +1,5 @@
 package dev.bitplan.api.service;
 
-import dev.bitplan.contracts.search.CandidateKind;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitplan.api.persistence.CandidateEntity;
 import dev.bitplan.api.persistence.JobEntity;
@@ -9,9 +8,10 @@ import dev.bitplan.api.rest.ApiProblem;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.CandidateProposal;
-import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.LayerSensitivity;
+import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -1,7 +1,5 @@
 package dev.bitplan.api.rest;
 
-import dev.bitplan.contracts.search.CandidateKind;
-import dev.bitplan.contracts.blob.Sha256;
 import static dev.bitplan.api.support.TestApi.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -13,12 +11,14 @@ import dev.bitplan.api.service.JobEvents;
 import dev.bitplan.api.support.ApiTestResources;
 import dev.bitplan.api.support.TestApi;
 import dev.bitplan.api.support.TestFiles;
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;
 import dev.bitplan.contracts.messaging.JobEvent;
 import dev.bitplan.contracts.messaging.Topics;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.LayerSensitivity;
 import dev.bitplan.contracts.search.SearchBudgets;

@@ -1,7 +1,7 @@
 package dev.bitplan.messaging.testing;
 
-import dev.bitplan.contracts.blob.Sha256;
 import com.sun.net.httpserver.HttpServer;
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.LayerSensitivity;
