@@ -50,7 +50,7 @@ public final class WorkerServices implements AutoCloseable {
     }
 
     /** A loop over {@code topic} wired to these services and settings; the caller adds what is specific and starts it. */
-    public <T> WorkLoop.Builder<T> loop(String topic, String group, Class<T> type, WorkHandler<T> handler) {
+    public <T> WorkLoopBuilder<T> loop(String topic, String group, Class<T> type, WorkHandler<T> handler) {
         return WorkLoop.builder(topic, type, handler).bootstrap(settings.bootstrap()).group(group).workerId(settings.workerId())
                 .sessionTimeoutMs(settings.sessionTimeoutMs()).retry(settings.retry()).publisher(publisher).cancellations(cancellations);
     }
