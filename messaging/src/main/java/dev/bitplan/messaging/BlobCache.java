@@ -19,11 +19,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BlobCache {
 
-    private final ApiClient api;
+    private final InternalApiClient api;
     private final Path dir;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    public BlobCache(ApiClient api, Path dir) {
+    public BlobCache(InternalApiClient api, Path dir) {
         this.api = api;
         this.dir = dir;
         try {
