@@ -1,6 +1,7 @@
 package dev.bitplan.messaging;
 
 import dev.bitplan.contracts.blob.Sha256;
+import dev.bitplan.contracts.config.ConfigKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +30,7 @@ public final class BlobCache {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the cache directory " + dir + " (bitplan.cache-dir)", e);
+            throw new UncheckedIOException("cannot create the cache directory " + dir + " (" + ConfigKeys.CACHE_DIR + ")", e);
         }
     }
 
