@@ -1,6 +1,7 @@
 package dev.bitplan.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.messaging.TopicSetup;
 import dev.bitplan.stack.LocalKafka;
 import dev.bitplan.stack.LocalPostgres;
@@ -119,9 +120,9 @@ final class LocalStack implements AutoCloseable {
     private void startWorker(String app, int index, Path jar, Path dir) {
         String id = app + "-" + index;
         Map<String, String> p = common();
-        p.put("bitplan.api.url", url());
-        p.put("bitplan.worker.id", id);
-        p.put("bitplan.cache-dir", dir.resolve("cache").resolve(id).toString());
+        p.put(ConfigKeys.API_URL, url());
+        p.put(ConfigKeys.WORKER_ID, id);
+        p.put(ConfigKeys.CACHE_DIR, dir.resolve("cache").resolve(id).toString());
         p.put("quarkus.http.port", "0"); // should a worker serve HTTP (health), several must not fight over one port
         launch(() -> AppProcess.start(id, jar, p, Map.of("BITPLAN_INTERNAL_TOKEN", secrets.internalToken()), logFile(id), dir));
     }
@@ -148,7 +149,7 @@ final class LocalStack implements AutoCloseable {
 
     private Map<String, String> common() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("bitplan.kafka.bootstrap", kafka.bootstrapServers());
+        p.put(ConfigKeys.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
         p.put("quarkus.devservices.enabled", "false");
         return p;
     }

@@ -1,7 +1,7 @@
 package dev.bitplan.evaluator;
 
 import dev.bitplan.contracts.job.JobState;
-import dev.bitplan.messaging.ApiClient;
+import dev.bitplan.messaging.InternalApiClient;
 import dev.bitplan.messaging.JobStatus;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,16 +14,16 @@ final class JobStates {
     private record Answer(Optional<JobState> state, long atNanos) {
     }
 
-    private final ApiClient api;
+    private final InternalApiClient api;
     private final long ttlNanos;
     private final LongSupplier clock;
     private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
 
-    JobStates(ApiClient api, Duration ttl) {
+    JobStates(InternalApiClient api, Duration ttl) {
         this(api, ttl, System::nanoTime);
     }
 
-    JobStates(ApiClient api, Duration ttl, LongSupplier clock) {
+    JobStates(InternalApiClient api, Duration ttl, LongSupplier clock) {
         this.api = api;
         this.ttlNanos = ttl.toNanos();
         this.clock = clock;

@@ -1,6 +1,7 @@
 package dev.bitplan.messaging;
 
 import dev.bitplan.contracts.blob.Sha256;
+import dev.bitplan.contracts.config.ConfigKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,17 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BlobCache {
 
-    private final ApiClient api;
+    private final InternalApiClient api;
     private final Path dir;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    public BlobCache(ApiClient api, Path dir) {
+    public BlobCache(InternalApiClient api, Path dir) {
         this.api = api;
         this.dir = dir;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the cache directory " + dir + " (bitplan.cache-dir)", e);
+            throw new UncheckedIOException("cannot create the cache directory " + dir + " (" + ConfigKeys.CACHE_DIR + ")", e);
         }
     }
 

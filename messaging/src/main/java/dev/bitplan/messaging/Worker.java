@@ -11,6 +11,7 @@ import java.util.function.Predicate;
  */
 public abstract class Worker<T> implements AutoCloseable {
 
+    private final String topic;
     private final WorkerServices services;
     private final WorkLoop<T> loop;
 
@@ -22,6 +23,7 @@ public abstract class Worker<T> implements AutoCloseable {
      */
     protected Worker(WorkerSettings settings, String topic, String group, Class<T> type, Function<WorkerServices, WorkHandler<T>> handler,
                      Predicate<Throwable> permanent) {
+        this.topic = topic;
         TopicSetup.ensure(settings.bootstrap());
         this.services = new WorkerServices(settings);
         try {
@@ -34,6 +36,11 @@ public abstract class Worker<T> implements AutoCloseable {
 
     public WorkerServices services() {
         return services;
+    }
+
+    /** The topic its loop consumes. */
+    public String topic() {
+        return topic;
     }
 
     /** Stops the loop, abandoning running work to another worker, then closes the clients. */

@@ -9,12 +9,12 @@ public final class WorkerServices implements AutoCloseable {
     private final WorkerSettings settings;
     private final Publisher publisher;
     private final JobControlListener cancellations;
-    private final ApiClient api;
+    private final InternalApiClient api;
     private final BlobCache blobs;
 
     public WorkerServices(WorkerSettings settings) {
         this.settings = settings;
-        this.api = new ApiClient(settings.apiUrl(), settings.internalToken());
+        this.api = new InternalApiClient(settings.apiUrl(), settings.internalToken());
         this.blobs = new BlobCache(api, settings.cacheDir());
         this.publisher = new Publisher(settings.bootstrap(), settings.workerId());
         try {
@@ -41,7 +41,7 @@ public final class WorkerServices implements AutoCloseable {
         return cancellations;
     }
 
-    public ApiClient api() {
+    public InternalApiClient api() {
         return api;
     }
 
@@ -50,7 +50,7 @@ public final class WorkerServices implements AutoCloseable {
     }
 
     /** A loop over {@code topic} wired to these services and settings; the caller adds what is specific and starts it. */
-    public <T> WorkLoop.Builder<T> loop(String topic, String group, Class<T> type, WorkHandler<T> handler) {
+    public <T> WorkLoopBuilder<T> loop(String topic, String group, Class<T> type, WorkHandler<T> handler) {
         return WorkLoop.builder(topic, type, handler).bootstrap(settings.bootstrap()).group(group).workerId(settings.workerId())
                 .sessionTimeoutMs(settings.sessionTimeoutMs()).retry(settings.retry()).publisher(publisher).cancellations(cancellations);
     }

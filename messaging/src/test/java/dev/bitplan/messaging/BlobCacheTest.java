@@ -19,19 +19,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** BlobCache and ApiClient against {@link FakeApi}, the stand-in for the api's internal endpoints. */
+/** BlobCache and InternalApiClient against {@link FakeApi}, the stand-in for the api's internal endpoints. */
 class BlobCacheTest {
 
     @TempDir
     Path cacheDir;
 
     private FakeApi server;
-    private ApiClient api;
+    private InternalApiClient api;
 
     @BeforeEach
     void start() throws IOException {
         server = new FakeApi();
-        api = new ApiClient(server.url(), FakeApi.TOKEN);
+        api = new InternalApiClient(server.url(), FakeApi.TOKEN);
     }
 
     @AfterEach
@@ -72,7 +72,7 @@ class BlobCacheTest {
         assertThrows(IllegalArgumentException.class, () -> cache.get("../../etc/passwd"));
 
         String sha = server.blob(new byte[] {1, 2, 3});
-        BlobCache wrongToken = new BlobCache(new ApiClient(api.baseUrl().toString(), "nope"), cacheDir);
+        BlobCache wrongToken = new BlobCache(new InternalApiClient(api.baseUrl().toString(), "nope"), cacheDir);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> wrongToken.get(sha));
         assertTrue(e.getMessage().contains("BITPLAN_INTERNAL_TOKEN"), e.getMessage());
     }

@@ -31,7 +31,7 @@ class WorkLoopTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static WorkLoop.Builder<Work> loop(String topic, String group, String worker, WorkHandler<Work> handler, Publisher publisher) {
+    private static WorkLoopBuilder<Work> loop(String topic, String group, String worker, WorkHandler<Work> handler, Publisher publisher) {
         return WorkLoop.builder(topic, Work.class, handler).bootstrap(TestKafka.bootstrap()).group(group).workerId(worker)
                 .sessionTimeoutMs(6_000).publisher(publisher).retry(new RetryPolicy(3, Duration.ofMillis(50)));
     }
@@ -40,7 +40,7 @@ class WorkLoopTest {
      * max.poll.interval.ms is also the rebalance timeout, which a member must rejoin within after a heartbeat
      * told it of a rebalance: heartbeats must be more frequent than it.
      */
-    private static WorkLoop.Builder<Work> shortPollInterval(WorkLoop.Builder<Work> b) {
+    private static WorkLoopBuilder<Work> shortPollInterval(WorkLoopBuilder<Work> b) {
         return b.consumerProperty(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 1000)
                 .consumerProperty(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 250);
     }
@@ -146,9 +146,9 @@ class WorkLoopTest {
         assertEquals(1, dlq.size());
         assertEquals("job-3", dlq.get(0).key());
         assertEquals(new Work("job-3", 1), JsonSerde.read(dlq.get(0).value(), Work.class));
-        assertEquals("the api is down", header(dlq.get(0), WorkLoop.HEADER_ERROR));
-        assertEquals("3", header(dlq.get(0), WorkLoop.HEADER_ATTEMPTS));
-        assertEquals("w1", header(dlq.get(0), WorkLoop.HEADER_WORKER));
+        assertEquals("the api is down", header(dlq.get(0), DeadLetterHeaders.ERROR));
+        assertEquals("3", header(dlq.get(0), DeadLetterHeaders.ATTEMPTS));
+        assertEquals("w1", header(dlq.get(0), DeadLetterHeaders.WORKER));
     }
 
     @Test
@@ -204,8 +204,8 @@ class WorkLoopTest {
         assertEquals(List.of("job-5|n1|1", "job-6|unreadable|1", "job-7|n2|1"), hooks);
         List<ConsumerRecord<String, byte[]>> dlq = TestKafka.read(Topics.dlq(topic), 3, WAIT);
         assertEquals(List.of("job-5", "job-6", "job-7"), dlq.stream().map(ConsumerRecord::key).toList());
-        assertEquals("model: not an ONNX file", header(dlq.get(0), WorkLoop.HEADER_ERROR));
-        assertTrue(header(dlq.get(1), WorkLoop.HEADER_ERROR).startsWith("not a valid Work message"), header(dlq.get(1), WorkLoop.HEADER_ERROR));
+        assertEquals("model: not an ONNX file", header(dlq.get(0), DeadLetterHeaders.ERROR));
+        assertTrue(header(dlq.get(1), DeadLetterHeaders.ERROR).startsWith("not a valid Work message"), header(dlq.get(1), DeadLetterHeaders.ERROR));
         assertEquals("{not json", new String(dlq.get(1).value(), StandardCharsets.UTF_8));
     }
 

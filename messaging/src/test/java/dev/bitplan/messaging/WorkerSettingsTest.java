@@ -4,68 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
+import dev.bitplan.contracts.config.ConfigKeys;
 import org.junit.jupiter.api.Test;
 
+/** The settings' own checks and defaults, for callers that build them without a config mapping (tests, tools). */
 class WorkerSettingsTest {
 
-    private static Function<String, Optional<String>> config(Map<String, String> values) {
-        return key -> Optional.ofNullable(values.get(key));
-    }
-
-    private static Map<String, String> required() {
-        Map<String, String> values = new HashMap<>();
-        values.put("bitplan.kafka.bootstrap", "kafka:9092");
-        values.put("bitplan.api.url", "http://api:8080");
-        return values;
-    }
-
     @Test
-    void onlyTheRequiredKeysGiveTheDefaults() {
-        WorkerSettings s = WorkerSettings.fromConfig(config(required()));
-        assertEquals("kafka:9092", s.bootstrap());
-        assertEquals("http://api:8080", s.apiUrl());
-        assertEquals("", s.internalToken());
+    void unsetOptionalValuesTakeTheirDefaults() {
+        WorkerSettings s = WorkerSettings.of("kafka:9092", "http://api:8080", "", null, " ", 10_000, 3);
         assertEquals(WorkerSettings.defaultCacheDir(), s.cacheDir());
         assertTrue(s.workerId().endsWith("-" + ProcessHandle.current().pid()), s.workerId());
-        assertEquals(10_000, s.sessionTimeoutMs());
-        assertEquals(3, s.retry().attempts());
-        assertEquals(0, WorkerSettings.runtimeThreads(config(required())));
+        assertEquals(new RetryPolicy(3, RetryPolicy.DEFAULT_FIRST_DELAY), s.retry());
     }
 
     @Test
-    void everyKeyIsRead() {
-        Map<String, String> values = required();
-        values.put("bitplan.internal-token", "secret");
-        values.put("bitplan.cache-dir", "/var/cache/bitplan");
-        values.put("bitplan.worker.id", "w-7");
-        values.put("bitplan.worker.session-timeout-ms", "6000");
-        values.put("bitplan.worker.max-attempts", "5");
-        values.put("bitplan.worker.threads", "4");
-        WorkerSettings s = WorkerSettings.fromConfig(config(values));
-        assertEquals("secret", s.internalToken());
-        assertEquals(Path.of("/var/cache/bitplan"), s.cacheDir());
-        assertEquals("w-7", s.workerId());
-        assertEquals(6000, s.sessionTimeoutMs());
-        assertEquals(5, s.retry().attempts());
-        assertEquals(4, WorkerSettings.runtimeThreads(config(values)));
-    }
-
-    @Test
-    void aMissingRequiredKeyOrABadNumberIsNamed() {
-        for (String key : new String[] {"bitplan.kafka.bootstrap", "bitplan.api.url"}) {
-            Map<String, String> values = required();
-            values.remove(key);
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorkerSettings.fromConfig(config(values)));
-            assertTrue(e.getMessage().contains(key), e.getMessage());
-        }
-        Map<String, String> values = required();
-        values.put("bitplan.worker.max-attempts", "three");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WorkerSettings.fromConfig(config(values)));
-        assertEquals("bitplan.worker.max-attempts must be a whole number, not 'three'", e.getMessage());
+    void aMissingBootstrapOrApiUrlIsNamedByItsKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WorkerSettings.of(" ", "http://api:8080", "", null, null, 10_000, 3));
+        assertEquals(ConfigKeys.KAFKA_BOOTSTRAP + " (BITPLAN_KAFKA_BOOTSTRAP) is not set", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> WorkerSettings.of("kafka:9092", null, "", null, null, 10_000, 3));
+        assertEquals(ConfigKeys.API_URL + " (BITPLAN_API_URL) is not set", e.getMessage());
     }
 }

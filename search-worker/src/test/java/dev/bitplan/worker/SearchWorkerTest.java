@@ -15,8 +15,8 @@ import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.LayerSensitivity;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.messaging.DeadLetterHeaders;
 import dev.bitplan.messaging.JsonSerde;
-import dev.bitplan.messaging.WorkLoop;
 import dev.bitplan.messaging.testing.TestKafka;
 import dev.bitplan.messaging.testing.WorkerTestBed;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +142,7 @@ class SearchWorkerTest {
             assertEquals(0, count(events, JobEvent.Type.LAYER));
             List<ConsumerRecord<String, byte[]>> dlq = TestKafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT);
             assertEquals(jobId, dlq.get(0).key());
-            assertEquals("1", new String(dlq.get(0).headers().lastHeader(WorkLoop.HEADER_ATTEMPTS).value(), StandardCharsets.UTF_8));
+            assertEquals("1", new String(dlq.get(0).headers().lastHeader(DeadLetterHeaders.ATTEMPTS).value(), StandardCharsets.UTF_8));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.bitplan.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.LayerSensitivity;
@@ -18,8 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The api's internal endpoints, as a worker calls them with the internal token. */
-public final class ApiClient {
+/** The api's {@code /internal} endpoints (job status, blobs) as a worker calls them, with the internal token. */
+public final class InternalApiClient {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(30);
@@ -31,11 +32,11 @@ public final class ApiClient {
 
     /**
      * @param apiUrl  e.g. {@code http://localhost:8080}
-     * @param token   the api's {@code bitplan.internal-token}
+     * @param token   the api's {@link ConfigKeys#INTERNAL_TOKEN}
      */
-    public ApiClient(String apiUrl, String token) {
+    public InternalApiClient(String apiUrl, String token) {
         if (apiUrl == null || apiUrl.isBlank()) {
-            throw new IllegalArgumentException("bitplan.api.url is not set: workers fetch files and job state from the api");
+            throw new IllegalArgumentException(ConfigKeys.API_URL + " is not set: workers fetch files and job state from the api");
         }
         this.base = URI.create(apiUrl.endsWith("/") ? apiUrl : apiUrl + "/");
         this.token = token == null ? "" : token;
@@ -107,7 +108,7 @@ public final class ApiClient {
     private void requireOk(int status, String what, String body) {
         if (status == 401 || status == 403) {
             throw new IllegalStateException("the api refused the worker's internal token (" + status + ") for " + what
-                    + "; give workers the api's bitplan.internal-token (BITPLAN_INTERNAL_TOKEN)");
+                    + "; give workers the api's " + ConfigKeys.INTERNAL_TOKEN + " (BITPLAN_INTERNAL_TOKEN)");
         }
         if (status / 100 != 2) {
             String excerpt = body == null ? "" : body.length() > 300 ? body.substring(0, 300) + "..." : body;

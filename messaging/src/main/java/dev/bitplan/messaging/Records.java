@@ -1,0 +1,14 @@
+package dev.bitplan.messaging;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** How the work loop names a record in its log lines. */
+final class Records {
+
+    private Records() {
+    }
+
+    static String describe(ConsumerRecord<?, ?> r) {
+        return "message " + r.key() + " (" + r.topic() + "-" + r.partition() + "@" + r.offset() + ")";
+    }
+}
