@@ -3,6 +3,7 @@ package dev.bitplan.api.auth;
 import dev.bitplan.api.config.ApiConfig;
 import dev.bitplan.api.persistence.ApiTokenEntity;
 import dev.bitplan.api.service.problems.UnauthenticatedException;
+import dev.bitplan.contracts.config.ConfigKeys;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -33,9 +34,9 @@ public class AuthFilter {
         }
         String token = bearer(request.getHeaderString("Authorization"));
         if (path.startsWith("/api/tenants")) {
-            requireSecret(token, config.adminToken(), "the admin token (bitplan.admin-token)");
+            requireSecret(token, config.adminToken(), "the admin token (" + ConfigKeys.ADMIN_TOKEN + ")");
         } else if (path.startsWith("/internal/")) {
-            requireSecret(token, config.internalToken(), "the internal token (bitplan.internal-token)");
+            requireSecret(token, config.internalToken(), "the internal token (" + ConfigKeys.INTERNAL_TOKEN + ")");
         } else {
             caller.tenant(tenantOf(token));
         }

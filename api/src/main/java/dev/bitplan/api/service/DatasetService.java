@@ -9,6 +9,7 @@ import dev.bitplan.api.service.Views.ArrayInfo;
 import dev.bitplan.api.service.Views.DatasetView;
 import dev.bitplan.api.service.problems.InvalidRequestException;
 import dev.bitplan.api.service.problems.ResourceNotFoundException;
+import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.contracts.json.Json;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,8 +35,8 @@ public class DatasetService {
 
     public DatasetView upload(String tenantId, String name, Uploads upload) {
         String n = Names.require("name", name);
-        upload.requireAtMost(config.datasetBytes(), "bitplan.limits.dataset-bytes");
-        ValidatedDataset valid = DatasetFileCheck.check(upload.file(), upload.fileName(), config.datasetBytes());
+        upload.requireAtMost(config.limits().datasetBytes(), ConfigKeys.LIMITS_DATASET_BYTES);
+        ValidatedDataset valid = DatasetFileCheck.check(upload.file(), upload.fileName(), config.limits().datasetBytes());
         return QuarkusTransaction.requiringNew().call(() -> {
             BlobStore.BlobInfo blob = blobs.store(upload.file(), MEDIA_TYPE);
             DatasetEntity d = new DatasetEntity();
