@@ -2,7 +2,8 @@ package dev.bitplan.api.auth;
 
 import dev.bitplan.api.config.ApiConfig;
 import dev.bitplan.api.persistence.ApiTokenEntity;
-import dev.bitplan.api.rest.ApiProblem;
+import dev.bitplan.api.service.problems.UnauthenticatedException;
+import dev.bitplan.contracts.config.ConfigKeys;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -33,9 +34,9 @@ public class AuthFilter {
         }
         String token = bearer(request.getHeaderString("Authorization"));
         if (path.startsWith("/api/tenants")) {
-            requireSecret(token, config.adminToken(), "the admin token (bitplan.admin-token)");
+            requireSecret(token, config.adminToken(), "the admin token (" + ConfigKeys.ADMIN_TOKEN + ")");
         } else if (path.startsWith("/internal/")) {
-            requireSecret(token, config.internalToken(), "the internal token (bitplan.internal-token)");
+            requireSecret(token, config.internalToken(), "the internal token (" + ConfigKeys.INTERNAL_TOKEN + ")");
         } else {
             caller.tenant(tenantOf(token));
         }
@@ -43,24 +44,24 @@ public class AuthFilter {
 
     private static String bearer(String header) {
         if (header == null || header.isBlank()) {
-            throw ApiProblem.unauthorized("missing Authorization header; send 'Authorization: Bearer <token>'");
+            throw new UnauthenticatedException("missing Authorization header; send 'Authorization: Bearer <token>'");
         }
         if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-            throw ApiProblem.unauthorized("the Authorization header must be 'Bearer <token>'");
+            throw new UnauthenticatedException("the Authorization header must be 'Bearer <token>'");
         }
         return header.substring(7).trim();
     }
 
     private static void requireSecret(String token, Optional<String> expected, String what) {
         if (expected.isEmpty() || !Tokens.same(token, expected.get())) {
-            throw ApiProblem.unauthorized("this endpoint needs " + what + "; the token given is not it");
+            throw new UnauthenticatedException("this endpoint needs " + what + "; the token given is not it");
         }
     }
 
     private static String tenantOf(String token) {
         ApiTokenEntity found = ApiTokenEntity.findByHash(Tokens.sha256Hex(token));
         if (found == null) {
-            throw ApiProblem.unauthorized("unknown API token; ask an admin for one (POST /api/tenants/{id}/tokens)");
+            throw new UnauthenticatedException("unknown API token; ask an admin for one (POST /api/tenants/{id}/tokens)");
         }
         Instant now = Instant.now();
         if (found.lastUsedAt == null || found.lastUsedAt.isBefore(now.minus(LAST_USED_GRANULARITY))) {

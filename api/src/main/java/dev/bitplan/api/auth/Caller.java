@@ -1,6 +1,6 @@
 package dev.bitplan.api.auth;
 
-import dev.bitplan.api.rest.ApiProblem;
+import dev.bitplan.api.service.problems.UnauthenticatedException;
 import jakarta.enterprise.context.RequestScoped;
 
 /** Who is calling, as the {@link AuthFilter} found out: a tenant, the admin, or a worker. */
@@ -16,7 +16,7 @@ public class Caller {
     /** The calling tenant; every query of tenant data is scoped by it. */
     public String tenantId() {
         if (tenantId == null) {
-            throw ApiProblem.unauthorized("this endpoint needs a tenant's API token");
+            throw new UnauthenticatedException("this endpoint needs a tenant's API token");
         }
         return tenantId;
     }

@@ -1,48 +1,59 @@
 package dev.bitplan.api.config;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import dev.bitplan.contracts.config.ConfigKeys;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The api's settings. Plain {@code @ConfigProperty} injection rather than a mapping of the whole {@code bitplan}
- * prefix, because workers and tests put their own {@code bitplan.*} keys into the same environment.
+ * The api's settings, the {@code bitplan.*} keys of {@link ConfigKeys} that the api reads. Keys under the same
+ * prefix that only workers or tests read ({@code bitplan.api.url}, {@code bitplan.worker.*}, {@code bitplan.fixtures})
+ * may share the environment: {@code application.properties} turns off Quarkus's refusal of keys a mapping leaves
+ * unmapped ({@code quarkus.config.mapping.validate-unknown=false}).
  */
-@ApplicationScoped
-public class ApiConfig {
+@ConfigMapping(prefix = ConfigKeys.PREFIX)
+public interface ApiConfig {
 
-    @ConfigProperty(name = "bitplan.kafka.bootstrap")
-    String kafkaBootstrap;
+    /** Kafka, where jobs are published and workers' events and results are read. */
+    Kafka kafka();
 
-    @ConfigProperty(name = "bitplan.admin-token")
-    Optional<String> adminToken;
+    /**
+     * The admin token ({@code bitplan.admin-token}), which creates tenants and their tokens; empty when unset or
+     * blank, and then every admin call is refused.
+     */
+    @WithConverter(BlankIsUnset.class)
+    Optional<String> adminToken();
 
-    @ConfigProperty(name = "bitplan.internal-token")
-    Optional<String> internalToken;
+    /**
+     * The token workers send to {@code /internal/**} ({@code bitplan.internal-token}); empty when unset or blank,
+     * and then every internal call is refused.
+     */
+    @WithConverter(BlankIsUnset.class)
+    Optional<String> internalToken();
 
-    @ConfigProperty(name = "bitplan.limits.model-bytes", defaultValue = "536870912")
-    long modelBytes;
+    /** The largest uploads accepted. */
+    Limits limits();
 
-    @ConfigProperty(name = "bitplan.limits.dataset-bytes", defaultValue = "1073741824")
-    long datasetBytes;
+    /** {@code bitplan.kafka.*} */
+    interface Kafka {
 
-    public String kafkaBootstrap() {
-        return kafkaBootstrap;
+        /** Bootstrap servers, host:port, comma-separated ({@code bitplan.kafka.bootstrap}). */
+        String bootstrap();
     }
 
-    public Optional<String> adminToken() {
-        return adminToken.filter(t -> !t.isBlank());
-    }
+    /** {@code bitplan.limits.*} */
+    interface Limits {
 
-    public Optional<String> internalToken() {
-        return internalToken.filter(t -> !t.isBlank());
-    }
+        /** The largest model upload in bytes ({@code bitplan.limits.model-bytes}), 512 MiB by default. */
+        @WithDefault("536870912")
+        long modelBytes();
 
-    public long modelBytes() {
-        return modelBytes;
-    }
-
-    public long datasetBytes() {
-        return datasetBytes;
+        /**
+         * The largest dataset upload in bytes, and the most an NPZ file may unpack to
+         * ({@code bitplan.limits.dataset-bytes}), 1 GiB by default.
+         */
+        @WithDefault("1073741824")
+        long datasetBytes();
     }
 }

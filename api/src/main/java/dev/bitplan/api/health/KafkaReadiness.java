@@ -24,14 +24,15 @@ public class KafkaReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
         try (Admin admin = Admin.create(p)) {
             int nodes = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
-            return HealthCheckResponse.named("kafka").up().withData("bootstrap", config.kafkaBootstrap()).withData("nodes", nodes).build();
+            return HealthCheckResponse.named("kafka").up().withData("bootstrap", config.kafka().bootstrap()).withData("nodes", nodes)
+                    .build();
         } catch (Exception e) {
-            return HealthCheckResponse.named("kafka").down().withData("bootstrap", config.kafkaBootstrap())
+            return HealthCheckResponse.named("kafka").down().withData("bootstrap", config.kafka().bootstrap())
                     .withData("error", String.valueOf(e.getMessage())).build();
         }
     }

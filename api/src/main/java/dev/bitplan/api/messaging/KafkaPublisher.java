@@ -29,7 +29,7 @@ public class KafkaPublisher {
 
     private synchronized Producer<String, byte[]> producer() {
         if (producer == null) {
-            Properties p = KafkaSettings.producer(config.kafkaBootstrap(), "bitplan-api");
+            Properties p = KafkaSettings.producer(config.kafka().bootstrap(), "bitplan-api");
             // a request thread must not hang when Kafka is away: fail fast, the relay sends it later
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) SEND_TIMEOUT_MS);
             p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) SEND_TIMEOUT_MS);

@@ -22,10 +22,10 @@ public class KafkaStartup {
 
     void onStart(@Observes StartupEvent ev) {
         try {
-            TopicSetup.ensure(config.kafkaBootstrap());
+            TopicSetup.ensure(config.kafka().bootstrap());
         } catch (RuntimeException e) {
             // the api still serves reads; readiness reports Kafka down, and the relay sends jobs once it is back
-            LOG.errorf("Kafka topics not set up at %s: %s", config.kafkaBootstrap(), e.getMessage());
+            LOG.errorf("Kafka topics not set up at %s: %s", config.kafka().bootstrap(), e.getMessage());
         }
         consumer.start();
     }

@@ -53,7 +53,7 @@ public class ResultConsumer {
         if (running.getAndSet(true)) {
             return;
         }
-        Properties p = KafkaSettings.consumer(config.kafkaBootstrap(), "bitplan-api", null, 30_000);
+        Properties p = KafkaSettings.consumer(config.kafka().bootstrap(), "bitplan-api", null, 30_000);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of(Topics.JOB_EVENTS, Topics.EVAL_RESULTS));

@@ -3,6 +3,7 @@ package dev.bitplan.api.rest;
 import dev.bitplan.api.auth.Caller;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.service.ResultService;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -31,7 +32,8 @@ public class CandidateResource {
     public Response model(@PathParam("id") String id) {
         ResultService.Artifact a = results.artifact(caller.tenantId(), id);
         long size = blobs.info(a.sha256())
-                .orElseThrow(() -> ApiProblem.notFound("candidateId", "stored model file for candidate", id)).sizeBytes();
+                .orElseThrow(() -> new ResourceNotFoundException("candidateId", "stored model file for candidate", id))
+                .sizeBytes();
         StreamingOutput body = out -> blobs.copyTo(a.sha256(), out);
         return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM)
                 .header("Content-Disposition", "attachment; filename=\"" + a.fileName() + "\"")

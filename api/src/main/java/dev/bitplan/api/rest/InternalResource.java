@@ -3,6 +3,7 @@ package dev.bitplan.api.rest;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.persistence.JobEntity;
 import dev.bitplan.api.service.ResultService;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
 import dev.bitplan.contracts.search.LayerSensitivity;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -34,7 +35,7 @@ public class InternalResource {
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response blob(@PathParam("sha256") String sha256) {
         String sha = sha256.toLowerCase();
-        BlobStore.BlobInfo info = blobs.info(sha).orElseThrow(() -> ApiProblem.notFound("sha256", "blob", sha256));
+        BlobStore.BlobInfo info = blobs.info(sha).orElseThrow(() -> new ResourceNotFoundException("sha256", "blob", sha256));
         StreamingOutput body = out -> blobs.copyTo(sha, out);
         return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM).header("Content-Length", info.sizeBytes()).build();
     }
@@ -46,7 +47,7 @@ public class InternalResource {
     public InternalJob job(@PathParam("id") String id) {
         JobEntity job = JobEntity.findById(id);
         if (job == null) {
-            throw ApiProblem.notFound("id", "job", id);
+            throw new ResourceNotFoundException("id", "job", id);
         }
         return new InternalJob(job.id, job.state.name(), results.sensitivityOf(id));
     }

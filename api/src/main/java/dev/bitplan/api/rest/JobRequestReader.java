@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.bitplan.api.service.JobRequest;
+import dev.bitplan.api.service.problems.InvalidRequestException;
 import dev.bitplan.contracts.json.Json;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -28,23 +29,24 @@ public final class JobRequestReader {
 
     public static JobRequest read(String body) {
         if (body == null || body.isBlank()) {
-            throw ApiProblem.badRequest(null, "the request body is empty; send the job as JSON: "
+            throw new InvalidRequestException(null, "the request body is empty; send the job as JSON: "
                     + "{\"model\":\"name\" or \"modelVersionId\":\"...\", \"datasetId\":\"...\", \"spec\":{...}}");
         }
         JsonNode tree;
         try {
             tree = Json.mapper().readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiProblem.badRequest(null, "malformed JSON body: " + firstLine(e.getOriginalMessage()));
+            throw new InvalidRequestException(null, "malformed JSON body: " + firstLine(e.getOriginalMessage()));
         }
         if (!tree.isObject()) {
-            throw ApiProblem.badRequest(null, "the job must be a JSON object, got " + tree.getNodeType().name().toLowerCase());
+            throw new InvalidRequestException(null, "the job must be a JSON object, got "
+                    + tree.getNodeType().name().toLowerCase());
         }
         try {
             return Json.mapper().treeToValue(tree, JobRequest.class);
         } catch (UnrecognizedPropertyException e) {
             String field = path(e);
-            throw ApiProblem.badRequest(field, "unknown field '" + field + "'; known fields here: "
+            throw new InvalidRequestException(field, "unknown field '" + field + "'; known fields here: "
                     + e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", ")));
         } catch (InvalidFormatException e) {
             if (e.getTargetType() != null && e.getTargetType().isEnum()) {
@@ -52,16 +54,16 @@ public final class JobRequestReader {
                 String field = path(e);
                 String allowed = Arrays.stream(e.getTargetType().getEnumConstants()).map(Object::toString)
                         .collect(Collectors.joining(", "));
-                throw ApiProblem.badRequest(field, field + ": '" + e.getValue() + "' is not one of " + allowed);
+                throw new InvalidRequestException(field, field + ": '" + e.getValue() + "' is not one of " + allowed);
             }
             String field = path(e);
-            throw ApiProblem.badRequest(field, (field == null ? "" : field + ": ") + rootMessage(e));
+            throw new InvalidRequestException(field, (field == null ? "" : field + ": ") + rootMessage(e));
         } catch (JsonMappingException e) {
             String message = rootMessage(e);
             String field = fieldOf(path(e), message);
-            throw ApiProblem.badRequest(field, (field == null ? "" : field + ": ") + message);
+            throw new InvalidRequestException(field, (field == null ? "" : field + ": ") + message);
         } catch (JsonProcessingException e) {
-            throw ApiProblem.badRequest(null, "malformed JSON body: " + firstLine(e.getOriginalMessage()));
+            throw new InvalidRequestException(null, "malformed JSON body: " + firstLine(e.getOriginalMessage()));
         }
     }
 

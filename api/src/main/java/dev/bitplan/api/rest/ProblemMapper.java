@@ -1,9 +1,17 @@
 package dev.bitplan.api.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.bitplan.api.service.problems.ConflictException;
+import dev.bitplan.api.service.problems.InvalidRequestException;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
+import dev.bitplan.api.service.problems.ServiceException;
+import dev.bitplan.api.service.problems.UnauthenticatedException;
+import dev.bitplan.api.service.problems.UnprocessableRequestException;
+import dev.bitplan.api.service.problems.UploadTooLargeException;
 import dev.bitplan.engine.InvalidInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -16,9 +24,22 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
+    /** The status and title each kind of refusal is answered with. */
+    record Answer(int status, String title) {
+    }
+
+    static final Map<Class<? extends ServiceException>, Answer> ANSWERS = Map.of(
+            InvalidRequestException.class, new Answer(400, "Bad request"),
+            UnauthenticatedException.class, new Answer(401, "Unauthorized"),
+            ResourceNotFoundException.class, new Answer(404, "Not found"),
+            ConflictException.class, new Answer(409, "Conflict"),
+            UploadTooLargeException.class, new Answer(413, "Payload too large"),
+            UnprocessableRequestException.class, new Answer(422, "Unprocessable content"));
+
+    /** A request the services, the auth filter or a request reader refused, with the field at fault. */
     @ServerExceptionMapper
-    public Response apiProblem(ApiProblem e) {
-        return answer(Problem.of(e.status(), e.title(), e.getMessage(), e.field()));
+    public Response refused(ServiceException e) {
+        return answer(problemOf(e));
     }
 
     /** The engine's refusals: wrong kind of file 415, a file we cannot use 422, a malformed request 400. */
@@ -47,6 +68,11 @@ public class ProblemMapper {
         }
         LOG.error("unexpected error", e);
         return answer(Problem.of(500, "Internal server error", "the api failed unexpectedly: " + e.getMessage(), null));
+    }
+
+    static Problem problemOf(ServiceException e) {
+        Answer a = ANSWERS.get(e.getClass());
+        return Problem.of(a.status(), a.title(), e.detail(), e.field());
     }
 
     static int status(InvalidInputException.Problem p) {

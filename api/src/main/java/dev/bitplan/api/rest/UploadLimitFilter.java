@@ -1,6 +1,7 @@
 package dev.bitplan.api.rest;
 
 import dev.bitplan.api.config.ApiConfig;
+import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.contracts.json.Json;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -46,12 +47,12 @@ public class UploadLimitFilter {
             ctx.next();
             return;
         }
-        long limit = model ? config.modelBytes() : config.datasetBytes();
+        long limit = model ? config.limits().modelBytes() : config.limits().datasetBytes();
         if (length <= limit + MULTIPART_ALLOWANCE) {
             ctx.next();
             return;
         }
-        String key = model ? "bitplan.limits.model-bytes" : "bitplan.limits.dataset-bytes";
+        String key = model ? ConfigKeys.LIMITS_MODEL_BYTES : ConfigKeys.LIMITS_DATASET_BYTES;
         Problem p = Problem.of(413, "Payload too large", "the upload declares " + length + " bytes, over the "
                 + (model ? "model" : "dataset") + " limit of " + limit + " bytes (" + key + ")", "file");
         ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader("Connection", "close")

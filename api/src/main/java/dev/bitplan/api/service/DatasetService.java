@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.bitplan.api.config.ApiConfig;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.persistence.DatasetEntity;
-import dev.bitplan.api.rest.ApiProblem;
 import dev.bitplan.api.service.DatasetFileCheck.ValidatedDataset;
 import dev.bitplan.api.service.Views.ArrayInfo;
 import dev.bitplan.api.service.Views.DatasetView;
+import dev.bitplan.api.service.problems.InvalidRequestException;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
+import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.contracts.json.Json;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,8 +35,8 @@ public class DatasetService {
 
     public DatasetView upload(String tenantId, String name, Uploads upload) {
         String n = Names.require("name", name);
-        upload.requireAtMost(config.datasetBytes(), "bitplan.limits.dataset-bytes");
-        ValidatedDataset valid = DatasetFileCheck.check(upload.file(), upload.fileName(), config.datasetBytes());
+        upload.requireAtMost(config.limits().datasetBytes(), ConfigKeys.LIMITS_DATASET_BYTES);
+        ValidatedDataset valid = DatasetFileCheck.check(upload.file(), upload.fileName(), config.limits().datasetBytes());
         return QuarkusTransaction.requiringNew().call(() -> {
             BlobStore.BlobInfo blob = blobs.store(upload.file(), MEDIA_TYPE);
             DatasetEntity d = new DatasetEntity();
@@ -67,8 +69,9 @@ public class DatasetService {
     public static DatasetEntity require(String tenantId, String id, String field) {
         DatasetEntity d = DatasetEntity.ofTenant(tenantId, id);
         if (d == null) {
-            throw id == null ? ApiProblem.badRequest(field, "'" + field + "' is missing; upload a dataset with POST /api/datasets")
-                    : ApiProblem.notFound(field, "dataset", id);
+            throw id == null
+                    ? new InvalidRequestException(field, "'" + field + "' is missing; upload a dataset with POST /api/datasets")
+                    : new ResourceNotFoundException(field, "dataset", id);
         }
         return d;
     }

@@ -1,7 +1,7 @@
 package dev.bitplan.api.service;
 
-import dev.bitplan.api.rest.ApiProblem;
 import dev.bitplan.api.service.Views.ArrayInfo;
+import dev.bitplan.api.service.problems.UnprocessableRequestException;
 import dev.bitplan.contracts.report.ModelInspection.TensorSpec;
 import dev.bitplan.engine.data.Dataset;
 import java.util.List;
@@ -22,7 +22,7 @@ public final class InputCompatibility {
         for (TensorSpec input : inputs) {
             ArrayInfo array = find(arrays, input.name())
                     .or(() -> inputs.size() == 1 ? find(arrays, Dataset.SINGLE_INPUT_ARRAY) : Optional.empty())
-                    .orElseThrow(() -> ApiProblem.unprocessable(field, "the dataset has no array for model input '"
+                    .orElseThrow(() -> new UnprocessableRequestException(field, "the dataset has no array for model input '"
                             + input.name() + "' " + input.shape() + ": it holds " + names(arrays)
                             + "; name the array '" + input.name() + "'" + (inputs.size() == 1 ? " (or 'input')" : "")));
             List<Long> expected = input.shape().subList(Math.min(1, input.shape().size()), input.shape().size());
@@ -32,12 +32,12 @@ public final class InputCompatibility {
                 fits = expected.get(d) < 0 || expected.get(d).equals(sample.get(d));
             }
             if (!fits) {
-                throw ApiProblem.unprocessable(field, "array '" + array.name() + "' has shape " + array.shape()
+                throw new UnprocessableRequestException(field, "array '" + array.name() + "' has shape " + array.shape()
                         + " (samples of shape " + sample + ") but model input '" + input.name() + "' expects samples of shape "
                         + expected + " (input shape " + input.shape() + ", first axis counting samples)");
             }
             if (!floating(input.elementType()) && floating(array.dtype())) {
-                throw ApiProblem.unprocessable(field, "array '" + array.name() + "' holds " + array.dtype()
+                throw new UnprocessableRequestException(field, "array '" + array.name() + "' holds " + array.dtype()
                         + " but model input '" + input.name() + "' takes " + input.elementType()
                         + "; save it with an integer dtype");
             }

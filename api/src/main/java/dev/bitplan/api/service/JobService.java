@@ -6,9 +6,11 @@ import dev.bitplan.api.persistence.DatasetEntity;
 import dev.bitplan.api.persistence.JobEntity;
 import dev.bitplan.api.persistence.ModelEntity;
 import dev.bitplan.api.persistence.ModelVersionEntity;
-import dev.bitplan.api.rest.ApiProblem;
 import dev.bitplan.api.service.Views.JobView;
 import dev.bitplan.api.service.Views.Progress;
+import dev.bitplan.api.service.problems.ConflictException;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
+import dev.bitplan.api.service.problems.UnprocessableRequestException;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.job.Method;
@@ -49,8 +51,8 @@ public class JobService {
     public JobView submit(String tenantId, JobRequest request) {
         JobSpec spec = request.spec() == null ? JobSpec.defaults() : request.spec();
         if (spec.method() == Method.QAT) {
-            throw ApiProblem.unprocessable("spec.method", "method qat is not implemented yet (quantization-aware training is a "
-                    + "later issue); submit with method ptq");
+            throw new UnprocessableRequestException("spec.method", "method qat is not implemented yet (quantization-aware training "
+                    + "is a later issue); submit with method ptq");
         }
         ModelVersionEntity version = models.resolve(tenantId, request.modelVersionId(), request.model(), request.version());
         DatasetEntity data = QuarkusTransaction.requiringNew().call(() -> DatasetService.require(tenantId, request.datasetId(), "datasetId"));
@@ -61,13 +63,14 @@ public class JobService {
             InputCompatibility.check(ModelService.inputs(version), DatasetService.arrays(calibration), "calibrationDatasetId");
         }
         if (spec.metricOrNull() == Metric.ACCURACY && !data.hasLabels) {
-            throw ApiProblem.unprocessable("spec.metric", "metric 'accuracy' needs a 'labels' array in the dataset; "
+            throw new UnprocessableRequestException("spec.metric", "metric 'accuracy' needs a 'labels' array in the dataset; "
                     + "add labels or use 'agreement' (top-1 against the FP32 model)");
         }
         int needed = (calibration == null ? spec.calibrationSamples() : 0) + spec.sensitivitySamples() + 1;
         if (data.samples < needed) {
-            throw ApiProblem.unprocessable("datasetId", "the dataset has " + data.samples + " samples; this search needs " + needed
-                    + " (" + (calibration == null ? spec.calibrationSamples() + " calibration, " : "") + spec.sensitivitySamples()
+            throw new UnprocessableRequestException("datasetId", "the dataset has " + data.samples + " samples; this search needs "
+                    + needed + " (" + (calibration == null ? spec.calibrationSamples() + " calibration, " : "")
+                    + spec.sensitivitySamples()
                     + " sensitivity and at least 1 validation): lower spec.calibrationSamples / spec.sensitivitySamples"
                     + " or give a separate calibrationDatasetId");
         }
@@ -131,7 +134,7 @@ public class JobService {
         job = JobEntity.locked(job.id);
         if (job.state != JobState.CANCELLED) {
             if (!JobStateMachine.canMove(job.state, JobState.CANCELLED)) {
-                throw ApiProblem.conflict("id", "job " + id + " has ended (" + job.state + ") and cannot be cancelled");
+                throw new ConflictException("id", "job " + id + " has ended (" + job.state + ") and cannot be cancelled");
             }
             job.state = JobState.CANCELLED;
             job.finishedAt = Instant.now();
@@ -146,7 +149,7 @@ public class JobService {
     public static JobEntity require(String tenantId, String id) {
         JobEntity job = JobEntity.ofTenant(tenantId, id);
         if (job == null) {
-            throw ApiProblem.notFound("id", "job", id);
+            throw new ResourceNotFoundException("id", "job", id);
         }
         return job;
     }
@@ -185,7 +188,7 @@ public class JobService {
         try {
             Feasibility.check(model, spec.space(), spec.quantization(), b);
         } catch (InfeasibleBudgetException | InvalidInputException e) {
-            throw ApiProblem.unprocessable("spec.budgets", e.getMessage());
+            throw new UnprocessableRequestException("spec.budgets", e.getMessage());
         } finally {
             try {
                 Files.deleteIfExists(model);

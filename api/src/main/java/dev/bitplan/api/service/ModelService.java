@@ -5,11 +5,14 @@ import dev.bitplan.api.config.ApiConfig;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.persistence.ModelEntity;
 import dev.bitplan.api.persistence.ModelVersionEntity;
-import dev.bitplan.api.rest.ApiProblem;
 import dev.bitplan.api.service.ModelFileCheck.ValidatedModel;
 import dev.bitplan.api.service.Views.ModelSummary;
 import dev.bitplan.api.service.Views.ModelVersionView;
 import dev.bitplan.api.service.Views.ModelView;
+import dev.bitplan.api.service.problems.ConflictException;
+import dev.bitplan.api.service.problems.InvalidRequestException;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
+import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.report.ModelInspection.LayerInfo;
 import dev.bitplan.contracts.report.ModelInspection.TensorSpec;
@@ -41,14 +44,15 @@ public class ModelService {
 
     public ModelVersionView create(String tenantId, String name, Uploads upload) {
         String n = Names.require("name", name);
-        upload.requireAtMost(config.modelBytes(), "bitplan.limits.model-bytes");
+        upload.requireAtMost(config.limits().modelBytes(), ConfigKeys.LIMITS_MODEL_BYTES);
         if (QuarkusTransaction.requiringNew().call(() -> ModelEntity.byName(tenantId, n)) != null) {
-            throw ApiProblem.conflict("name", "a model named '" + n + "' exists already; add a version with POST /api/models/" + n + "/versions");
+            throw new ConflictException("name", "a model named '" + n + "' exists already; add a version with POST /api/models/"
+                    + n + "/versions");
         }
         ValidatedModel valid = ModelFileCheck.check(upload.file(), upload.fileName());
         return QuarkusTransaction.requiringNew().call(() -> {
             if (ModelEntity.byName(tenantId, n) != null) {
-                throw ApiProblem.conflict("name", "a model named '" + n + "' exists already");
+                throw new ConflictException("name", "a model named '" + n + "' exists already");
             }
             ModelEntity m = new ModelEntity();
             m.id = UUID.randomUUID().toString();
@@ -61,7 +65,7 @@ public class ModelService {
     }
 
     public ModelVersionView addVersion(String tenantId, String name, Uploads upload) {
-        upload.requireAtMost(config.modelBytes(), "bitplan.limits.model-bytes");
+        upload.requireAtMost(config.limits().modelBytes(), ConfigKeys.LIMITS_MODEL_BYTES);
         model(tenantId, name); // 404 before the work of validating
         ValidatedModel valid = ModelFileCheck.check(upload.file(), upload.fileName());
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -95,20 +99,21 @@ public class ModelService {
             ModelVersionEntity v = ModelVersionEntity.findById(versionId);
             ModelEntity m = v == null ? null : ModelEntity.findById(v.modelId);
             if (m == null || !m.tenantId.equals(tenantId)) {
-                throw ApiProblem.notFound("modelVersionId", "model version", versionId);
+                throw new ResourceNotFoundException("modelVersionId", "model version", versionId);
             }
             return v;
         }
         if (name == null) {
-            throw ApiProblem.badRequest("modelVersionId", "name the model: 'modelVersionId', or 'model' (a name) with optional 'version'");
+            throw new InvalidRequestException("modelVersionId",
+                    "name the model: 'modelVersionId', or 'model' (a name) with optional 'version'");
         }
         ModelEntity m = ModelEntity.byName(tenantId, name);
         if (m == null) {
-            throw ApiProblem.notFound("model", "model", name);
+            throw new ResourceNotFoundException("model", "model", name);
         }
         ModelVersionEntity v = number == null ? ModelVersionEntity.latest(m.id) : ModelVersionEntity.byNumber(m.id, number);
         if (v == null) {
-            throw ApiProblem.notFound("version", "version " + number + " of model", name);
+            throw new ResourceNotFoundException("version", "version " + number + " of model", name);
         }
         return v;
     }
@@ -129,7 +134,7 @@ public class ModelService {
     private ModelEntity model(String tenantId, String name) {
         ModelEntity m = ModelEntity.byName(tenantId, name);
         if (m == null) {
-            throw ApiProblem.notFound("name", "model", name);
+            throw new ResourceNotFoundException("name", "model", name);
         }
         return m;
     }

@@ -1,6 +1,6 @@
 package dev.bitplan.api.service;
 
-import dev.bitplan.api.rest.ApiProblem;
+import dev.bitplan.api.service.problems.InvalidRequestException;
 import java.util.regex.Pattern;
 
 /** Names of tenants, tokens, models and datasets: short, and safe in a URL path. */
@@ -13,12 +13,12 @@ final class Names {
 
     static String require(String field, String name) {
         if (name == null || name.isBlank()) {
-            throw ApiProblem.badRequest(field, "'" + field + "' is missing; give a name such as 'resnet8'");
+            throw new InvalidRequestException(field, "'" + field + "' is missing; give a name such as 'resnet8'");
         }
         String n = name.trim();
         if (!SAFE.matcher(n).matches()) {
-            throw ApiProblem.badRequest(field, "'" + field + "' must be 1-128 letters, digits, '.', '_' or '-', starting with a "
-                    + "letter or digit; got '" + (n.length() > 40 ? n.substring(0, 40) + "..." : n) + "'");
+            throw new InvalidRequestException(field, "'" + field + "' must be 1-128 letters, digits, '.', '_' or '-', starting "
+                    + "with a letter or digit; got '" + (n.length() > 40 ? n.substring(0, 40) + "..." : n) + "'");
         }
         return n;
     }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bitplan.api.persistence.CandidateEntity;
 import dev.bitplan.api.persistence.JobEntity;
 import dev.bitplan.api.persistence.ModelVersionEntity;
-import dev.bitplan.api.rest.ApiProblem;
+import dev.bitplan.api.service.problems.ConflictException;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.Candidate;
@@ -66,7 +67,7 @@ public class ResultService {
     public SearchReport report(String tenantId, String jobId) {
         JobEntity job = JobService.require(tenantId, jobId);
         if (job.state != JobState.DONE || job.report == null) {
-            throw ApiProblem.conflict("id", "job " + jobId + " is " + job.state + "; its report exists once it is DONE"
+            throw new ConflictException("id", "job " + jobId + " is " + job.state + "; its report exists once it is DONE"
                     + (job.state == JobState.CANCELLED ? " (it was cancelled: submit it again for results)"
                     : job.state == JobState.FAILED ? " (it failed: " + job.error + ")" : " (follow GET /api/jobs/" + jobId + "/events)"));
         }
@@ -78,7 +79,7 @@ public class ResultService {
         CandidateEntity c = CandidateEntity.findById(candidateId);
         JobEntity job = c == null ? null : JobEntity.ofTenant(tenantId, c.jobId);
         if (job == null) {
-            throw ApiProblem.notFound("candidateId", "candidate", candidateId);
+            throw new ResourceNotFoundException("candidateId", "candidate", candidateId);
         }
         String name = c.proposalId.replaceAll("[^A-Za-z0-9._-]", "_") + ".onnx";
         if (c.artifactSha256 != null) {
@@ -87,7 +88,7 @@ public class ResultService {
         if (c.kind == CandidateKind.BASELINE_FP32) {
             return new Artifact(ModelVersionEntity.<ModelVersionEntity>findById(job.modelVersionId).blobSha256, name);
         }
-        throw ApiProblem.notFound("candidateId", "deployable model for candidate", candidateId);
+        throw new ResourceNotFoundException("candidateId", "deployable model for candidate", candidateId);
     }
 
     /** A candidate as the API shows it: the contract's Candidate plus its global id and where to download it. */

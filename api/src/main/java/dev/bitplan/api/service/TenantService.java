@@ -3,9 +3,10 @@ package dev.bitplan.api.service;
 import dev.bitplan.api.auth.Tokens;
 import dev.bitplan.api.persistence.ApiTokenEntity;
 import dev.bitplan.api.persistence.TenantEntity;
-import dev.bitplan.api.rest.ApiProblem;
 import dev.bitplan.api.service.Views.TenantView;
 import dev.bitplan.api.service.Views.TokenView;
+import dev.bitplan.api.service.problems.ConflictException;
+import dev.bitplan.api.service.problems.ResourceNotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -19,7 +20,7 @@ public class TenantService {
     public TenantView create(String name) {
         String n = Names.require("name", name);
         if (TenantEntity.count("name", n) > 0) {
-            throw ApiProblem.conflict("name", "a tenant named '" + n + "' exists already");
+            throw new ConflictException("name", "a tenant named '" + n + "' exists already");
         }
         TenantEntity t = new TenantEntity();
         t.id = UUID.randomUUID().toString();
@@ -32,7 +33,7 @@ public class TenantService {
     @Transactional
     public TokenView createToken(String tenantId, String name) {
         if (TenantEntity.findById(tenantId) == null) {
-            throw ApiProblem.notFound("id", "tenant", tenantId);
+            throw new ResourceNotFoundException("id", "tenant", tenantId);
         }
         String token = Tokens.generate();
         ApiTokenEntity e = new ApiTokenEntity();

@@ -1,5 +1,6 @@
 package dev.bitplan.api.support;
 
+import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.stack.LocalKafka;
 import dev.bitplan.stack.LocalPostgres;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -23,7 +24,7 @@ public class ApiTestResources implements QuarkusTestResourceLifecycleManager {
                 "quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
                 "quarkus.datasource.username", LocalPostgres.USER,
                 "quarkus.datasource.password", postgres.password(),
-                "bitplan.kafka.bootstrap", kafka.bootstrapServers());
+                ConfigKeys.KAFKA_BOOTSTRAP, kafka.bootstrapServers());
     }
 
     @Override
