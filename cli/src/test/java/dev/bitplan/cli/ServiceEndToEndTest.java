@@ -21,8 +21,10 @@ import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.messaging.JsonSerde;
 import dev.bitplan.messaging.KafkaSettings;
+import dev.bitplan.messaging.TopicSetup;
 import dev.bitplan.search.PlanSearch;
 import dev.bitplan.search.SearchRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +36,15 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +64,9 @@ class ServiceEndToEndTest {
     @TempDir
     static Path dir;
     private static LocalStack stack;
+    /** The evaluators' consumer group ({@code evaluator.Evaluator.GROUP}; the cli does not depend on the app). */
+    private static final String EVALUATOR_GROUP = "bitplan-evaluators";
+
     private static JobClient client;
     private static String token;
     private static String modelVersion;
@@ -126,10 +136,17 @@ class ServiceEndToEndTest {
         assertEquals(Sha256.of(local.exported(service.recommended()).bytes()), Sha256.of(Files.readAllBytes(downloaded)),
                 "the service's deployable model is byte for byte the in-process export");
 
-        // candidates of one job are spread over both evaluators
-        Set<String> evaluators = records(Topics.EVAL_RESULTS, CandidateEvaluated.class, e -> e.jobId().equals(id)).stream()
-                .map(CandidateEvaluated::worker).collect(Collectors.toSet());
-        assertEquals(2, evaluators.size(), "evaluators that measured candidates of " + id + ": " + evaluators);
+        // both evaluators share the work: each owns partitions of the requests' topic, and each candidate was measured
+        // by the owner of its key's partition (which candidates land where depends on the random job id, so a job's
+        // few candidates may all fall to one evaluator: the assignment, not the count, is what can be asserted)
+        Map<Integer, String> owners = evaluatorPartitions();
+        assertEquals(Set.of("evaluator-1", "evaluator-2"), Set.copyOf(owners.values()), "owners of the partitions: " + owners);
+        List<CandidateEvaluated> results = records(Topics.EVAL_RESULTS, CandidateEvaluated.class, e -> e.jobId().equals(id));
+        assertEquals(service.candidates().size(), results.size());
+        for (CandidateEvaluated r : results) {
+            int partition = Utils.toPositive(Utils.murmur2(r.candidateId().getBytes(StandardCharsets.UTF_8))) % owners.size();
+            assertEquals(owners.get(partition), r.worker(), r.candidateId() + " (partition " + partition + ")");
+        }
     }
 
     @Test
@@ -261,6 +278,20 @@ class ServiceEndToEndTest {
         List<String> out = new ArrayList<>();
         candidates.forEach(c -> out.add(c.path("id").asText()));
         return out;
+    }
+
+    /** Which evaluator (by its static member id) owns each partition of the evaluation requests' topic. */
+    private static Map<Integer, String> evaluatorPartitions() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + stack.kafkaPort()))) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(EVALUATOR_GROUP)).all().get().get(EVALUATOR_GROUP);
+            Map<Integer, String> owners = new HashMap<>();
+            for (MemberDescription m : group.members()) {
+                m.assignment().topicPartitions().stream().filter(tp -> tp.topic().equals(Topics.EVAL_REQUESTS))
+                        .forEach(tp -> owners.put(tp.partition(), m.groupInstanceId().orElse(m.consumerId())));
+            }
+            assertEquals(TopicSetup.partitions(Topics.EVAL_REQUESTS), owners.size(), "every partition owned: " + owners);
+            return owners;
+        }
     }
 
     /** Everything on a topic so far that matches, read from the beginning by a throw-away consumer group. */
