@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code bitplan} command. Errors a user can fix print one line and exit 2; bugs keep their stack trace. */
 @Command(name = "bitplan", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "bitplan 0.1.0",
         description = "Mixed-precision quantization search for ONNX models.",
-        subcommands = {InspectCommand.class, EvaluateCommand.class, SearchCommand.class, UpCommand.class, SubmitCommand.class,
+        subcommands = {InspectCommand.class, EvaluateCommand.class, CompareCommand.class, SearchCommand.class, UpCommand.class, SubmitCommand.class,
                 StatusCommand.class, FetchCommand.class, BenchCommand.class})
 public final class BitPlanCli {
 

@@ -2,6 +2,7 @@ package dev.bitplan.cli;
 
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.eval.DefaultMetric;
 import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
@@ -73,7 +74,7 @@ final class EngineOptions {
         if (quant.metric != null) {
             return Metric.parse(quant.metric);
         }
-        return samples.validation().labels() != null ? Metric.ACCURACY : Metric.AGREEMENT;
+        return DefaultMetric.of(prepared.folded(), samples.validation());
     }
 
     QuantizationOptions quantizationOptions() {

@@ -17,7 +17,7 @@ final class QuantizationFlags {
     @Option(names = "--calibration-samples", defaultValue = "256", description = "calibration samples (default 256)")
     int calibrationSamples;
 
-    @Option(names = "--metric", description = "accuracy, agreement, cosine or sqnr (default: accuracy with labels, else agreement)")
+    @Option(names = "--metric", description = "accuracy, agreement, cosine, sentence-cosine, token-cosine or sqnr (default: accuracy with labels; sentence-cosine for a model with an attention_mask input and a [batch, tokens, hidden] output; else agreement)")
     String metric;
 
     @Option(names = "--calibration", defaultValue = "minmax", description = "minmax, percentile, entropy or mse (default minmax)")

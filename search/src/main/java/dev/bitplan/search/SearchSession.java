@@ -13,6 +13,7 @@ import dev.bitplan.contracts.search.PairSensitivity;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.engine.cost.CostModel;
+import dev.bitplan.engine.eval.DefaultMetric;
 import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.EvaluationSamples.SearchSplit;
 import dev.bitplan.engine.eval.PlanEvaluator;
@@ -64,8 +65,7 @@ public final class SearchSession {
         this.model = PreparedModel.of(loaded).requireLayers();
         this.split = EvaluationSamples.loadForSearch(loaded, request.data(), request.calibrationData(), request.calibrationSamples(),
                 request.sensitivitySamples(), request.seed());
-        this.metric = request.metric() != null ? request.metric()
-                : split.validation().labels() != null ? Metric.ACCURACY : Metric.AGREEMENT;
+        this.metric = request.metric() != null ? request.metric() : DefaultMetric.of(model.folded(), split.validation());
         this.quantizer = new Quantizer(model, split.calibration(), request.quantization(), runtime, progress);
     }
 

@@ -19,6 +19,7 @@ import dev.bitplan.contracts.messaging.SearchRequested;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.engine.InvalidInputException;
+import dev.bitplan.engine.metrics.TokenMask;
 import dev.bitplan.planner.InfeasibleBudgetException;
 import dev.bitplan.search.Feasibility;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -65,6 +66,13 @@ public class JobService {
         if (spec.metricOrNull() == Metric.ACCURACY && !data.hasLabels) {
             throw new UnprocessableRequestException("spec.metric", "metric 'accuracy' needs a 'labels' array in the dataset; "
                     + "add labels or use 'agreement' (top-1 against the FP32 model)");
+        }
+        Metric metric = spec.metricOrNull();
+        if (metric != null && metric.perToken()
+                && ModelService.inputs(version).stream().noneMatch(i -> i.name().equals(TokenMask.INPUT))) {
+            throw new UnprocessableRequestException("spec.metric", "metric '" + metric.id() + "' needs a token model: an '"
+                    + TokenMask.INPUT + "' input marking the real tokens of each sample; this model's inputs are "
+                    + ModelService.inputs(version).stream().map(i -> i.name()).toList() + "; use 'cosine'");
         }
         int needed = (calibration == null ? spec.calibrationSamples() : 0) + spec.sensitivitySamples() + 1;
         if (data.samples < needed) {

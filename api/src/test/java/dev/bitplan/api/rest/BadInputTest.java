@@ -72,6 +72,9 @@ class BadInputTest {
                         + "\",\"spec\":{\"method\":\"qat\"}}"), 422, "method qat is not implemented yet"),
                 row("unknown metric", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
                         + "\",\"spec\":{\"metric\":\"f1\"}}"), 400, "unknown metric 'f1'"),
+                row("a per-token metric for a model without attention_mask", () -> submit("{\"modelVersionId\":\"" + version
+                        + "\",\"datasetId\":\"" + dataset + "\",\"spec\":{\"metric\":\"sentence-cosine\"}}"), 422,
+                        "metric 'sentence-cosine' needs a token model"),
                 row("unknown simulation", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
                         + "\",\"spec\":{\"quantization\":{\"simulation\":\"exact\"}}}"), 400, "spec.quantization.simulation: 'exact' is not one of"),
                 row("unknown field in the job JSON", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset

@@ -10,7 +10,8 @@ import dev.bitplan.contracts.search.SearchSpace;
  * How one job searches, everything but its files: the same knobs as {@code bitplan search}. Null fields take the
  * CLI's defaults, so a submitted job and an in-process search with the same values run the same search.
  *
- * @param metric  accuracy, agreement, cosine or sqnr; null: accuracy when the data has labels, else agreement
+ * @param metric  accuracy, agreement, cosine, sentence-cosine, token-cosine or sqnr; null: accuracy when the data has
+ *                labels, sentence-cosine for a token model (see {@link Metric#SENTENCE_COSINE}), else agreement
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(Method method, String metric, SearchBudgets budgets, SearchSpace space, QuantizationOptions quantization,

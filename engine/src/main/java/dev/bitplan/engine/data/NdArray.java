@@ -146,6 +146,41 @@ public final class NdArray {
         return ofLongs(name, dtype, newShape, out);
     }
 
+    /**
+     * The first {@code length} positions of axis 1 of every sample, as a new array (e.g. token inputs [n, 64] trimmed
+     * to [n, 23], or [n, 64, d] to [n, 23, d]).
+     */
+    public NdArray keepLeading(int length) {
+        if (rank() < 2 || length < 0 || length > shape[1]) {
+            throw new IllegalArgumentException("cannot keep " + length + " positions of axis 1 of '" + name + "' " + Arrays.toString(shape));
+        }
+        int samples = (int) shape[0];
+        int inner = (int) (sampleSize() / shape[1]); // values per position of axis 1
+        int from = (int) shape[1] * inner;
+        int to = length * inner;
+        long[] newShape = shape.clone();
+        newShape[1] = length;
+        if (floats != null) {
+            float[] out = new float[samples * to];
+            for (int i = 0; i < samples; i++) {
+                System.arraycopy(floats, i * from, out, i * to, to);
+            }
+            return ofFloats(name, newShape, out);
+        }
+        if (doubles != null) {
+            double[] out = new double[samples * to];
+            for (int i = 0; i < samples; i++) {
+                System.arraycopy(doubles, i * from, out, i * to, to);
+            }
+            return ofDoubles(name, newShape, out);
+        }
+        long[] out = new long[samples * to];
+        for (int i = 0; i < samples; i++) {
+            System.arraycopy(longs, i * from, out, i * to, to);
+        }
+        return ofLongs(name, dtype, newShape, out);
+    }
+
     @Override
     public String toString() {
         return name + ":" + dtype + Arrays.toString(shape);

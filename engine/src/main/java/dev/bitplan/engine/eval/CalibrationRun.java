@@ -1,17 +1,21 @@
 package dev.bitplan.engine.eval;
 
 import dev.bitplan.engine.calib.CalibrationCollector;
+import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.onnx.GraphOutputs;
 import dev.bitplan.engine.runtime.BatchRunner;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One pass over the calibration samples that collects statistics of every tensor a plan may quantize
- * (each layer's input and each possible group output), enough for any observer at any bit width.
+ * (each layer's input and each possible group output), enough for any observer at any bit width. Token models run
+ * trimmed to each sample's real length ({@link SequenceBuckets}): padding never enters a statistic.
  */
 public final class CalibrationRun {
 
@@ -38,21 +42,40 @@ public final class CalibrationRun {
         Set<String> fetched = new LinkedHashSet<>(tensors);
         fetched.removeAll(graphInputs);
         CalibrationCollector collector = new CalibrationCollector();
-        // graph inputs are read from the data itself: ONNX Runtime cannot echo an input as an output
-        for (String in : graphInputs) {
-            if (tensors.contains(in)) {
-                float[] all = calibration.inputs().get(in).selectSamples(calibration.indices()).toFloatArray();
-                collector.accept(in, all);
-            }
-        }
+        Optional<SequenceBuckets> sequences = SequenceBuckets.of(calibration);
         byte[] augmented = GraphOutputs.withOutputs(model.folded(), fetched).toByteArray();
         try (OrtModel ort = OrtModel.load(augmented, runtime)) {
             int total = calibration.size();
-            BatchRunner.run(ort, calibration.inputs(), calibration.indices(), BATCH, fetched, (offset, count, outputs) -> {
-                outputs.forEach((name, value) -> collector.accept(name, value.data()));
-                progress.progress("calibration", offset + count, total);
-            });
+            if (sequences.isEmpty()) {
+                collectInputs(collector, graphInputs, tensors, calibration.inputs(), calibration.indices());
+                BatchRunner.run(ort, calibration.inputs(), calibration.indices(), BATCH, fetched, (offset, count, outputs) -> {
+                    outputs.forEach((name, value) -> collector.accept(name, value.data()));
+                    progress.progress("calibration", offset + count, total);
+                });
+                return collector;
+            }
+            // token models: each length group trimmed to its real tokens, so no statistic ever sees padding
+            int[] done = {0};
+            for (SequenceBuckets.Bucket b : sequences.get().buckets()) {
+                int[] all = BatchRunner.range(b.size());
+                collectInputs(collector, graphInputs, tensors, b.inputs(), all);
+                BatchRunner.run(ort, b.inputs(), all, BATCH, fetched, (offset, count, outputs) -> {
+                    outputs.forEach((name, value) -> collector.accept(name, value.data()));
+                    done[0] += count;
+                    progress.progress("calibration", done[0], total);
+                });
+            }
         }
         return collector;
+    }
+
+    /** Graph inputs are read from the data itself: ONNX Runtime cannot echo an input as an output. */
+    private static void collectInputs(CalibrationCollector collector, Set<String> graphInputs, Set<String> tensors,
+                                      Map<String, NdArray> inputs, int[] indices) {
+        for (String in : graphInputs) {
+            if (tensors.contains(in)) {
+                collector.accept(in, inputs.get(in).selectSamples(indices).toFloatArray());
+            }
+        }
     }
 }

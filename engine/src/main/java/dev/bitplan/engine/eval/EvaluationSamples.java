@@ -49,6 +49,12 @@ public record EvaluationSamples(SampleSet calibration, SampleSet validation) {
         return new EvaluationSamples(sampleSet(data, splits.calibration()), sampleSet(data, splits.validation()));
     }
 
+    /** Every sample of a data file, for scoring models that need no calibration (comparing two finished models). */
+    public static SampleSet whole(OnnxModel model, Path dataFile) {
+        Dataset data = Dataset.forModel(read(dataFile), inputSpecs(model));
+        return sampleSet(data, BatchRunner.range(data.sampleCount()));
+    }
+
     /**
      * Samples for a search: {@code sensitivityCount} sensitivity samples and the rest for validation, both from
      * {@code dataFile}; calibration from {@code calibrationFile}, or else drawn from {@code dataFile} too. The three

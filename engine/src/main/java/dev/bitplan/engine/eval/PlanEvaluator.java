@@ -6,14 +6,10 @@ import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.cost.CostModel;
 import dev.bitplan.engine.metrics.MetricCalculator;
+import dev.bitplan.engine.metrics.TokenMask;
 import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.qdq.WeightDataType;
-import dev.bitplan.engine.runtime.LatencyMeter;
-import dev.bitplan.engine.runtime.OrtModel;
-import dev.bitplan.engine.runtime.ParallelRunner;
 import dev.bitplan.engine.runtime.RuntimeOptions;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Scores plans of one model on one set of samples. Everything that does not depend on the plan is
@@ -23,13 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PlanEvaluator {
 
-    private static final int BATCH = 64;
-
     private final Quantizer quantizer;
     private final SampleSet samples;
     private final Metric metric;
-    private final String output;
-    private final ProgressListener progress;
+    private final SampleRunner runner;
     private float[] reference;
     private double fp32Metric;
 
@@ -46,8 +39,7 @@ public final class PlanEvaluator {
         this.quantizer = quantizer;
         this.samples = samples;
         this.metric = metric;
-        this.progress = progress;
-        this.output = quantizer.model().folded().outputs().get(0).getName();
+        this.runner = new SampleRunner(samples, quantizer.model().folded().outputs().get(0), progress);
     }
 
     /**
@@ -86,7 +78,7 @@ public final class PlanEvaluator {
 
     /** The model output that metrics are computed on (its first). */
     public String outputName() {
-        return output;
+        return runner.outputName();
     }
 
     public int calibrationSize() {
@@ -119,7 +111,7 @@ public final class PlanEvaluator {
     /** The metric of given outputs of these samples. */
     public double scoreOutputs(float[] outputs) {
         ensureReference();
-        return MetricCalculator.score(metric, outputs, reference, samples.selectedLabels(), outputs.length / samples.size());
+        return MetricCalculator.score(metric, outputs, reference, samples.selectedLabels(), outputs.length / samples.size(), runner.tokenMask());
     }
 
     /** The fake-quant simulation model of a plan (for inspection, tests and benchmarks). */
@@ -163,11 +155,14 @@ public final class PlanEvaluator {
         return quantizer.deploysAsScored(plan, exported.bytes()) ? scoredMetric : score(exported.bytes(), stage);
     }
 
-    /** Median batch-1 latency in milliseconds of a model over the same inputs. */
+    /** Median batch-1 latency in milliseconds of a model as deployed ({@link SampleRunner#latencyMillis}). */
     public double latencyMillis(byte[] modelBytes, int runs) {
-        try (OrtModel ort = OrtModel.load(modelBytes, quantizer.runtime().forDeployment())) {
-            return LatencyMeter.medianMillis(ort, samples.inputs(), Set.of(output), Math.max(5, runs / 5), runs);
-        }
+        return runner.latencyMillis(modelBytes, quantizer.runtime().forDeployment(), runs);
+    }
+
+    /** The samples' real tokens (their attention_mask), or null when the data has none. */
+    public TokenMask tokenMask() {
+        return runner.tokenMask();
     }
 
     /** Wall time of the calibration pass, once it has run. */
@@ -184,28 +179,12 @@ public final class PlanEvaluator {
         if (reference == null) {
             reference = run(model().foldedBytes(), quantizer.runtime().forSimulation(), "fp32 reference");
             fp32Metric = MetricCalculator.score(metric, reference, reference, samples.selectedLabels(),
-                    reference.length / samples.size());
+                    reference.length / samples.size(), runner.tokenMask());
         }
     }
 
-    /** Runs a model over these samples with one session per core; returns the first output, samples x width. */
+    /** Runs a model over these samples ({@link SampleRunner#outputs}); the first output, samples x width. */
     float[] run(byte[] modelBytes, RuntimeOptions options, String stage) {
-        try (ParallelRunner runner = new ParallelRunner(modelBytes, options)) {
-            float[][] parts = new float[1][];
-            int total = samples.size();
-            AtomicInteger done = new AtomicInteger();
-            runner.run(samples.inputs(), samples.indices(), BATCH, Set.of(output), (offset, count, outs) -> {
-                float[] data = outs.get(output).data();
-                int width = data.length / count;
-                synchronized (parts) {
-                    if (parts[0] == null) {
-                        parts[0] = new float[width * total];
-                    }
-                }
-                System.arraycopy(data, 0, parts[0], offset * width, data.length);
-                progress.progress(stage, done.addAndGet(count), total);
-            });
-            return parts[0];
-        }
+        return runner.outputs(modelBytes, options, stage);
     }
 }

@@ -5,7 +5,7 @@ import dev.bitplan.contracts.plan.Metric;
 /**
  * A smooth measure of how far quantized outputs are from FP32, for sensitivity: unlike top-1 metrics
  * it does not move in steps of one sample. Classifiers (accuracy, agreement): mean KL(softmax(ref) ||
- * softmax(out)); cosine: mean 1 - cosine; sqnr: squared error relative to the reference's energy.
+ * softmax(out)); cosine, sentence-cosine, token-cosine: 1 - the metric; sqnr: squared error relative to the reference's energy.
  */
 public final class Divergence {
 
@@ -13,6 +13,11 @@ public final class Divergence {
     }
 
     public static double of(Metric metric, float[] outputs, float[] reference, int width) {
+        return of(metric, outputs, reference, width, null);
+    }
+
+    /** @param mask  the samples' real tokens, for the per-token metrics (1 - their cosine); else unused */
+    public static double of(Metric metric, float[] outputs, float[] reference, int width, TokenMask mask) {
         int n = outputs.length / width;
         return switch (metric) {
             case ACCURACY, AGREEMENT -> {
@@ -29,6 +34,8 @@ public final class Divergence {
                 }
                 yield sum / n;
             }
+            case SENTENCE_COSINE -> 1 - TokenCosine.sentence(outputs, reference, MetricCalculator.requireMask(metric, mask));
+            case TOKEN_COSINE -> 1 - TokenCosine.token(outputs, reference, MetricCalculator.requireMask(metric, mask));
             case SQNR -> {
                 double[] sn = MetricCalculator.signalAndNoise(outputs, reference);
                 yield sn[0] == 0 ? sn[1] : sn[1] / sn[0];

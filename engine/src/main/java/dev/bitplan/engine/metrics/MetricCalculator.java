@@ -22,6 +22,11 @@ public final class MetricCalculator {
      * @param labels     labels of the same samples, or null
      */
     public static double score(Metric metric, float[] outputs, float[] reference, long[] labels, int width) {
+        return score(metric, outputs, reference, labels, width, null);
+    }
+
+    /** @param mask  the samples' real tokens; needed by the per-token metrics ({@link Metric#perToken()}), else unused */
+    public static double score(Metric metric, float[] outputs, float[] reference, long[] labels, int width, TokenMask mask) {
         int n = outputs.length / width;
         return switch (metric) {
             case ACCURACY -> {
@@ -49,8 +54,18 @@ public final class MetricCalculator {
                 }
                 yield sum / n;
             }
+            case SENTENCE_COSINE -> TokenCosine.sentence(outputs, reference, requireMask(metric, mask));
+            case TOKEN_COSINE -> TokenCosine.token(outputs, reference, requireMask(metric, mask));
             case SQNR -> sqnr(outputs, reference);
         };
+    }
+
+    static TokenMask requireMask(Metric metric, TokenMask mask) {
+        if (mask == null) {
+            throw new InvalidInputException(Problem.BAD_REQUEST, "metric " + metric.id() + " needs a token model: an '"
+                    + TokenMask.INPUT + "' input marking the real tokens of each sample; use cosine for this model");
+        }
+        return mask;
     }
 
     public static int argmax(float[] v, int from, int width) {

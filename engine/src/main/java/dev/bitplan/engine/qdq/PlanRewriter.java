@@ -35,7 +35,9 @@ import java.util.Set;
  *   x -> Conv(W) -> BN -> Relu -> y          x -> Q -> DQ -> Conv(W_q, b') -> Relu -> Q -> DQ -> y
  * </pre>
  * A group output is quantized in place (the producer writes {@code y__f}; DQ writes {@code y}), so every
- * reader sees the quantized value, as in a QDQ deployment. An input is quantized for its layer only.
+ * reader sees the quantized value, as in a QDQ deployment, but only where every reader carries it on as an integer
+ * ({@link IntegerReaders}): a group output read by a float op (LayerNorm, Softmax, a graph output) stays float.
+ * An input is quantized for its layer only.
  */
 public final class PlanRewriter {
 
@@ -72,6 +74,7 @@ public final class PlanRewriter {
         Set<String> notes = new LinkedHashSet<>();
         Map<String, Integer> outputMarks = new LinkedHashMap<>();
         Map<String, List<Mark>> inputMarks = new LinkedHashMap<>(); // layer node -> its input mark
+        IntegerReaders integerReaders = new IntegerReaders(source, quantizedLayerNodes(plan));
         for (Layer layer : layers) {
             LayerChoice choice = plan.choiceFor(layer.name());
             if (choice.isFloat()) {
@@ -96,7 +99,9 @@ public final class PlanRewriter {
                             + "use static activations or 8-bit activations");
                 }
                 inputMarks.computeIfAbsent(layer.name(), k -> new ArrayList<>()).add(new Mark(layer.input(), bits));
-                outputMarks.put(layer.quantizedOutput(mode), bits);
+                if (integerReaders.onlyInteger(layer.quantizedOutput(mode))) {
+                    outputMarks.put(layer.quantizedOutput(mode), bits);
+                }
             }
         }
         for (Map.Entry<String, Integer> e : outputMarks.entrySet()) {
@@ -120,6 +125,20 @@ public final class PlanRewriter {
             }
         }
         return new Result(edit.build(), List.copyOf(notes));
+    }
+
+    /** Node names of the layers whose activations the plan quantizes (they read a quantized input). */
+    private Set<String> quantizedLayerNodes(QuantPlan plan) {
+        Set<String> out = new LinkedHashSet<>();
+        if (options.activationMode() == ActivationMode.WEIGHT_ONLY) {
+            return out;
+        }
+        for (Layer layer : layers) {
+            if (!plan.choiceFor(layer.name()).isFloat() && layer.kind().quantizesActivations()) {
+                out.add(layer.name());
+            }
+        }
+        return out;
     }
 
     private void checkPlanNames(QuantPlan plan) {

@@ -111,6 +111,6 @@ public final class SensitivityAnalyzer {
     private Measured measure(QuantPlan plan) {
         float[] outputs = evaluator.simulatedOutputs(plan);
         return new Measured(evaluator.scoreOutputs(outputs),
-                Divergence.of(evaluator.metric(), outputs, evaluator.referenceOutputs(), width));
+                Divergence.of(evaluator.metric(), outputs, evaluator.referenceOutputs(), width, evaluator.tokenMask()));
     }
 }

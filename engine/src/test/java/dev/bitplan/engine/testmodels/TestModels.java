@@ -6,7 +6,6 @@ import static dev.bitplan.engine.testmodels.GraphBuilder.INT64;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -135,6 +134,53 @@ public final class TestModels {
         String wh = b.heWeight("head.weight", HIDDEN, HIDDEN, TRANSFORMER_CLASSES);
         b.node("MatMul").name("/head/MatMul").inputs(h, wh).outputs("logits").add();
         b.output("logits", FLOAT, batch, TRANSFORMER_CLASSES);
+        return b.build();
+    }
+
+    /** Quantizable layers of {@link #tokenEncoder}, in graph order. */
+    public static final List<String> ENCODER_LAYERS = List.of("/embed/Gather", "/ffn/in/MatMul", "/ffn/out/MatMul", "/head/MatMul");
+
+    /**
+     * A BERT-shaped token encoder whose real tokens compute the same whatever padding follows them: {@code input_ids}
+     * and {@code attention_mask} int64 [batch, tokens] (any length) -> Gather on an embedding table [50, 16] -> FFN
+     * (MatMul [16, 32] + bias -> Relu -> MatMul [32, 16] + bias) -> residual Add with the embeddings -> plus the
+     * masked mean over real tokens (Cast(mask) -> Unsqueeze -> Mul -> ReduceSum / ReduceSum) -> minus the mean over
+     * the hidden axis (ReduceMean, Sub: a float op like LayerNorm reads the residual stream) -> MatMul [16, 16] + bias
+     * -> {@code last_hidden_state} [batch, tokens, 16]. Opset 13.
+     */
+    public static ModelProto tokenEncoder() {
+        GraphBuilder b = new GraphBuilder("token_encoder").opset(13).seed(31).producer("pytorch");
+        String ids = b.input("input_ids", INT64, "batch", "tokens");
+        String mask = b.input("attention_mask", INT64, "batch", "tokens");
+        // id 0, the padding id, embeds 40x larger than real tokens: padding that leaked into calibration statistics or
+        // dynamic ranges would widen them visibly
+        float[] embeddings = TestData.floats(b.seed(), VOCAB * HIDDEN);
+        for (int h = 0; h < HIDDEN; h++) {
+            embeddings[h] *= 40;
+        }
+        String table = b.floatInitializer("embed.weight", embeddings, VOCAB, HIDDEN);
+        String emb = b.node("Gather").name("/embed/Gather").inputs(table, ids).attrInt("axis", 0).add();
+        String h = b.node("MatMul").name("/ffn/in/MatMul").inputs(emb, b.heWeight("ffn.in.weight", HIDDEN, HIDDEN, FF)).add();
+        h = b.node("Add").name("/ffn/in/Add").inputs(h, b.normalInitializer("ffn.in.bias", 0.0, 0.1, FF)).add();
+        h = b.node("Relu").name("/ffn/act/Relu").inputs(h).add();
+        h = b.node("MatMul").name("/ffn/out/MatMul").inputs(h, b.heWeight("ffn.out.weight", FF, FF, HIDDEN)).add();
+        h = b.node("Add").name("/ffn/out/Add").inputs(h, b.normalInitializer("ffn.out.bias", 0.0, 0.1, HIDDEN)).add();
+        String r = b.node("Add").name("/ffn/residual/Add").inputs(emb, h).add();
+
+        String m = b.node("Cast").name("/pool/Cast").inputs(mask).attrInt("to", FLOAT).add();
+        m = b.node("Unsqueeze").name("/pool/Unsqueeze").inputs(m, b.constantInt64("/pool/Constant", new long[] {2}, 1)).add();
+        String tokenAxis = b.constantInt64("/pool/Constant_1", new long[] {1}, 1);
+        String sum = b.node("ReduceSum").name("/pool/ReduceSum").inputs(b.node("Mul").name("/pool/Mul").inputs(r, m).add(), tokenAxis)
+                .attrInt("keepdims", 1).add();
+        String count = b.node("ReduceSum").name("/pool/ReduceSum_1").inputs(m, tokenAxis).attrInt("keepdims", 1).add();
+        String mean = b.node("Div").name("/pool/Div").inputs(sum, count).add();
+        String y = b.node("Add").name("/pool/Add").inputs(r, mean).add();
+        String mu = b.node("ReduceMean").name("/norm/ReduceMean").inputs(y).attrInts("axes", 2).attrInt("keepdims", 1).add();
+        y = b.node("Sub").name("/norm/Sub").inputs(y, mu).add();
+
+        y = b.node("MatMul").name("/head/MatMul").inputs(y, b.heWeight("head.weight", HIDDEN, HIDDEN, HIDDEN)).add();
+        b.node("Add").name("/head/Add").inputs(y, b.normalInitializer("head.bias", 0.0, 0.1, HIDDEN)).outputs("last_hidden_state").add();
+        b.output("last_hidden_state", FLOAT, "batch", "tokens", HIDDEN);
         return b.build();
     }
 
