@@ -63,6 +63,25 @@ class CliTest {
         assertTrue(j.at("/fp32/latencyMs").asDouble() > 0 && j.at("/quantized/latencyMs").asDouble() > 0);
         assertEquals(Files.size(exported), j.at("/quantized/exportedBytes").asLong());
         assertTrue(r.err().contains("[evaluation]"), "progress goes to stderr");
+
+        // the same export held against FP32 by compare, on the same 2000 digits: the deployed metric evaluate reported
+        Cli.Run c = Cli.run("compare", "--model", exported.toString(), "--reference", MODEL, "--data", DATA, "--latency-runs", "3", "--json");
+        assertEquals(0, c.exit(), c.err());
+        JsonNode cj = Json.mapper().readTree(c.out());
+        assertEquals("accuracy", cj.get("metricName").asText());
+        assertEquals(2000, cj.get("samples").asInt());
+        assertEquals(0.9885, cj.at("/reference/metric").asDouble(), 1e-9);
+        assertEquals(j.at("/quantized/deployedMetric").asDouble(), cj.at("/model/metric").asDouble(), 1e-12);
+        assertEquals(Files.size(exported), cj.at("/model/fileBytes").asLong());
+        assertEquals(Files.size(Path.of(MODEL)), cj.at("/reference/fileBytes").asLong());
+        assertTrue(cj.at("/model/latencyMs").asDouble() > 0);
+    }
+
+    @Test
+    void compareRefusesDataTheModelsCannotRead() {
+        Cli.Run c = Cli.run("compare", "--model", MODEL, "--reference", MODEL, "--data", "../../shared/fixtures/text/license_text_64.npz");
+        assertEquals(2, c.exit(), c.err());
+        assertTrue(c.err().contains("input"), c.err());
     }
 
     @Test
