@@ -26,7 +26,8 @@ final class QuantizationFlags {
     @Option(names = "--percentile", defaultValue = "99.99", description = "percentile for --calibration percentile")
     double percentile;
 
-    @Option(names = "--activations", defaultValue = "static", description = "static, dynamic or none (weight-only)")
+    @Option(names = "--activations", defaultValue = "auto",
+            description = "auto (dynamic for MatMul layers, static for Conv / Gemm), static, dynamic or none (weight-only)")
     String activations;
 
     @Option(names = "--per-tensor", description = "one weight scale per tensor instead of per output channel")
@@ -44,10 +45,11 @@ final class QuantizationFlags {
 
     QuantizationOptions quantizationOptions() {
         ActivationMode mode = switch (activations.toLowerCase(Locale.ROOT)) {
+            case "auto" -> ActivationMode.AUTO;
             case "static" -> ActivationMode.STATIC;
             case "dynamic" -> ActivationMode.DYNAMIC;
             case "none", "weight-only" -> ActivationMode.WEIGHT_ONLY;
-            default -> throw new IllegalArgumentException("--activations must be static, dynamic or none, got '" + activations + "'");
+            default -> throw new IllegalArgumentException("--activations must be auto, static, dynamic or none, got '" + activations + "'");
         };
         WeightClipping clipping = switch (weightClipping.toLowerCase(Locale.ROOT)) {
             case "maxabs", "max-abs" -> WeightClipping.MAX_ABS;

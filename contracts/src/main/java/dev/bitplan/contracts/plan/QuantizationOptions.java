@@ -3,7 +3,7 @@ package dev.bitplan.contracts.plan;
 /**
  * Settings that apply to the whole model, as opposed to the per-layer {@link QuantPlan}.
  *
- * @param activationMode   static, dynamic or weight-only activations
+ * @param activationMode   auto (per layer: dynamic for MatMul, static otherwise), static, dynamic or weight-only activations
  * @param calibration      how static activation ranges are picked
  * @param percentile       the percentile used by {@link CalibrationMethod#PERCENTILE}, e.g. 99.99
  * @param perChannel       per-output-channel weight scales (true) or one scale per tensor (false, for
@@ -15,7 +15,7 @@ public record QuantizationOptions(ActivationMode activationMode, CalibrationMeth
                                   boolean perChannel, WeightClipping weightClipping, Simulation simulation) {
 
     public QuantizationOptions {
-        activationMode = activationMode == null ? ActivationMode.STATIC : activationMode;
+        activationMode = activationMode == null ? ActivationMode.AUTO : activationMode;
         calibration = calibration == null ? CalibrationMethod.MINMAX : calibration;
         percentile = percentile == 0 ? 99.99 : percentile;
         if (!(percentile > 50 && percentile <= 100)) {
@@ -26,7 +26,7 @@ public record QuantizationOptions(ActivationMode activationMode, CalibrationMeth
     }
 
     public static QuantizationOptions defaults() {
-        return new QuantizationOptions(ActivationMode.STATIC, CalibrationMethod.MINMAX, 99.99, true, WeightClipping.MAX_ABS,
+        return new QuantizationOptions(ActivationMode.AUTO, CalibrationMethod.MINMAX, 99.99, true, WeightClipping.MAX_ABS,
                 Simulation.INTEGER);
     }
 

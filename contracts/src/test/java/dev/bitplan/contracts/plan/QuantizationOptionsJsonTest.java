@@ -13,6 +13,13 @@ class QuantizationOptionsJsonTest {
     void anAbsentSimulationMeansIntegerKernels() {
         QuantizationOptions read = Json.read("{\"activationMode\": \"STATIC\", \"perChannel\": true}", QuantizationOptions.class);
         assertEquals(Simulation.INTEGER, read.simulation());
+        assertEquals(QuantizationOptions.defaults().withActivationMode(ActivationMode.STATIC), read);
+    }
+
+    @Test
+    void anAbsentActivationModeMeansAutoPerLayer() {
+        QuantizationOptions read = Json.read("{\"perChannel\": true}", QuantizationOptions.class);
+        assertEquals(ActivationMode.AUTO, read.activationMode());
         assertEquals(QuantizationOptions.defaults(), read);
     }
 

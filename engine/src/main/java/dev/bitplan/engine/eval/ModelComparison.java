@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A finished model (BitPlan's export, ONNX Runtime's or Olive's quantization of the same network) held against its
@@ -57,11 +58,11 @@ public final class ModelComparison {
         long[] labels = samples.selectedLabels();
         double refMetric = MetricCalculator.score(m, expected, expected, labels, width, runner.tokenMask());
         double modelMetric = MetricCalculator.score(m, got, expected, labels, width, runner.tokenMask());
-        progress.progress("latency", 0, 2);
-        double refLatency = runner.latencyMillis(refBytes, deployed, latencyRuns);
-        progress.progress("latency", 1, 2);
-        double modelLatency = runner.latencyMillis(modelBytes, deployed, latencyRuns);
-        progress.progress("latency", 2, 2);
+        progress.progress("latency", 0, 1);
+        double[] latency = runner.latencyMillis(List.of(refBytes, modelBytes), deployed, latencyRuns);
+        progress.progress("latency", 1, 1);
+        double refLatency = latency[0];
+        double modelLatency = latency[1];
         return new Result(m, samples.size(), new Side(refMetric, refBytes.length, refLatency), new Side(modelMetric, modelBytes.length, modelLatency));
     }
 

@@ -10,6 +10,7 @@ import dev.bitplan.engine.metrics.TokenMask;
 import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import java.util.List;
 
 /**
  * Scores plans of one model on one set of samples. Everything that does not depend on the plan is
@@ -158,6 +159,11 @@ public final class PlanEvaluator {
     /** Median batch-1 latency in milliseconds of a model as deployed ({@link SampleRunner#latencyMillis}). */
     public double latencyMillis(byte[] modelBytes, int runs) {
         return runner.latencyMillis(modelBytes, quantizer.runtime().forDeployment(), runs);
+    }
+
+    /** Batch-1 latencies of several models as deployed, their runs interleaved so that they are comparable. */
+    public double[] latencyMillis(List<byte[]> models, int runs) {
+        return runner.latencyMillis(models, quantizer.runtime().forDeployment(), runs);
     }
 
     /** The samples' real tokens (their attention_mask), or null when the data has none. */

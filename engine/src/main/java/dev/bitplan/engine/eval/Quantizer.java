@@ -9,6 +9,7 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.plan.Simulation;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.cost.CostModel;
+import dev.bitplan.engine.qdq.ActivationModes;
 import dev.bitplan.engine.qdq.ActivationParams;
 import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.qdq.ModelForm;
@@ -37,6 +38,7 @@ public final class Quantizer {
     private final QuantizedWeightCache weights;
     private final CostModel cost;
     private CalibrationCollector statistics;
+    private CalibratedActivations calibratedActivations;
     private ActivationParams activations;
     private PlanRewriter builder;
     private long calibrationMillis;
@@ -76,8 +78,9 @@ public final class Quantizer {
         return weights;
     }
 
-    public int calibrationSize() {
-        return options.activationMode() == ActivationMode.STATIC ? calibration.size() : 0;
+    /** Samples calibration reads: all of the calibration set once some layer needs static ranges, else none. */
+    public synchronized int calibrationSize() {
+        return statistics != null || ActivationModes.needsCalibration(options.activationMode(), model.layers()) ? calibration.size() : 0;
     }
 
     /** Wall time of the calibration pass, once it has run (0 when activations are not static). */
@@ -164,24 +167,33 @@ public final class Quantizer {
         return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
     }
 
-    /** Runs the calibration pass now (it otherwise runs with the first plan). */
+    /** Runs the calibration pass now if the default plan needs static ranges (it otherwise runs when first needed). */
     public synchronized void calibrate() {
         builder();
+        if (ActivationModes.needsCalibration(options.activationMode(), model.layers())) {
+            calibrated();
+        }
     }
 
     private synchronized PlanRewriter builder() {
         if (builder == null) {
-            activations = (tensor, bits) -> {
-                throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
-            };
-            if (options.activationMode() == ActivationMode.STATIC) {
-                long t0 = System.nanoTime();
-                statistics = CalibrationRun.collect(model, calibration, runtime, progress);
-                calibrationMillis = (System.nanoTime() - t0) / 1_000_000;
-                activations = new CalibratedActivations(statistics, options.calibration(), options.percentile());
-            }
+            // ranges are computed on first use: with AUTO, a transformer's layers are all dynamic and need none
+            activations = (tensor, bits) -> calibrated().params(tensor, bits);
             builder = new PlanRewriter(model.folded(), model.layers(), options, weights, activations);
         }
         return builder;
+    }
+
+    private synchronized CalibratedActivations calibrated() {
+        if (!ActivationModes.mayNeedCalibration(options.activationMode(), model.layers())) {
+            throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
+        }
+        if (calibratedActivations == null) {
+            long t0 = System.nanoTime();
+            statistics = CalibrationRun.collect(model, calibration, runtime, progress);
+            calibrationMillis = (System.nanoTime() - t0) / 1_000_000;
+            calibratedActivations = new CalibratedActivations(statistics, options.calibration(), options.percentile());
+        }
+        return calibratedActivations;
     }
 }

@@ -9,6 +9,9 @@ import dev.bitplan.engine.runtime.LatencyMeter;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.ParallelRunner;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,13 +85,29 @@ public final class SampleRunner {
      * real length, trimmed to it, as one request to a deployment would be.
      */
     public double latencyMillis(byte[] model, RuntimeOptions options, int runs) {
-        try (OrtModel ort = OrtModel.load(model, options)) {
-            int warmup = Math.max(5, runs / 5);
-            if (sequences != null) {
-                Map<String, NdArray> one = sequences.single(sequences.medianLengthPosition()).inputs();
-                return LatencyMeter.medianMillisOf(ort, one, Set.of(output), warmup, runs);
+        return latencyMillis(List.of(model), options, runs)[0];
+    }
+
+    /** The same for several models on the same sample, their runs interleaved ({@link LatencyMeter#interleavedMedians}). */
+    public double[] latencyMillis(List<byte[]> models, RuntimeOptions options, int runs) {
+        List<OrtModel> sessions = new ArrayList<>();
+        try {
+            for (byte[] m : models) {
+                sessions.add(OrtModel.load(m, options));
             }
-            return LatencyMeter.medianMillis(ort, samples.inputs(), Set.of(output), warmup, runs);
+            return LatencyMeter.interleavedMedians(sessions, oneRequest(), Set.of(output), Math.max(5, runs / 5), runs);
+        } finally {
+            sessions.forEach(OrtModel::close);
         }
+    }
+
+    /** Batch 1: the dataset's first sample, or a token model's sample of median real length trimmed to it. */
+    private Map<String, NdArray> oneRequest() {
+        if (sequences != null) {
+            return sequences.single(sequences.medianLengthPosition()).inputs();
+        }
+        Map<String, NdArray> one = new LinkedHashMap<>();
+        samples.inputs().forEach((k, v) -> one.put(k, v.selectSamples(new int[] {0})));
+        return one;
     }
 }

@@ -1,7 +1,6 @@
 package dev.bitplan.engine.latency;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.calib.CalibrationCollector;
@@ -12,6 +11,7 @@ import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.qdq.ActivationModes;
 import dev.bitplan.engine.qdq.ActivationParams;
 import dev.bitplan.engine.qdq.QuantizedWeightCache;
 import dev.bitplan.engine.qdq.WeightDataType;
@@ -82,11 +82,12 @@ public final class LatencyTableBuilder {
 
     /**
      * Static activation parameters from one calibration pass over {@code calibration}, as {@code PlanEvaluator}
-     * computes them; in dynamic and weight-only mode, parameters that are never consulted.
+     * computes them; where no layer is static at 8-bit activations (dynamic, weight-only, AUTO on a transformer),
+     * parameters that are never consulted.
      */
     public static ActivationParams calibrate(PreparedModel model, SampleSet calibration, QuantizationOptions options,
                                              RuntimeOptions runtime, ProgressListener progress) {
-        if (options.activationMode() != ActivationMode.STATIC) {
+        if (!ActivationModes.needsCalibration(options.activationMode(), model.layers())) {
             return (tensor, bits) -> {
                 throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
             };

@@ -45,7 +45,8 @@ public final class PlanRewriter {
     public record Result(ModelProto model, List<String> notes) {
     }
 
-    private record Mark(String tensor, int bits) {
+    /** A tensor to quantize at some bits, statically (calibrated range) or dynamically (range per run). */
+    private record Mark(String tensor, int bits, boolean dynamic) {
     }
 
     private final OnnxModel source;
@@ -72,9 +73,10 @@ public final class PlanRewriter {
         checkPlanNames(plan);
         GraphEdit edit = new GraphEdit(source);
         Set<String> notes = new LinkedHashSet<>();
-        Map<String, Integer> outputMarks = new LinkedHashMap<>();
+        Map<String, Mark> outputMarks = new LinkedHashMap<>(); // tensor -> how its producer quantizes it
         Map<String, List<Mark>> inputMarks = new LinkedHashMap<>(); // layer node -> its input mark
         IntegerReaders integerReaders = new IntegerReaders(source, quantizedLayerNodes(plan));
+        DynamicMatMulForm dynamicMatMuls = new DynamicMatMulForm(edit);
         for (Layer layer : layers) {
             LayerChoice choice = plan.choiceFor(layer.name());
             if (choice.isFloat()) {
@@ -83,41 +85,51 @@ public final class PlanRewriter {
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
             LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
+            boolean integerOutput = integerReaders.onlyInteger(layer.quantizedOutput(mode));
+            ActivationMode activation = ActivationModes.of(options.activationMode(), layer, choice.activationBits());
+            if (form.integer() && activation == ActivationMode.DYNAMIC && layer.kind() == LayerKind.MATMUL
+                    && !integerOutput && choice.activationBits() == 8) {
+                dynamicMatMuls.rewrite(layer, lw.quantized(), storage, notes);
+                continue;
+            }
             setWeight(edit, layer, lw.quantized(), lw.dequantized(), form, storage, notes);
             if (fold) {
                 foldBatchNorm(edit, source, layer, lw.bias());
             }
-            if (form.integer() && lw.bias() != null && options.activationMode() == ActivationMode.STATIC
-                    && layer.kind().quantizesActivations() && source.opset() >= 13) {
+            // an int32 bias serves integer kernels that also write an integer output (QLinearConv, QGemm); where the
+            // output stays float (MatMulIntegerToFloat) a float bias fuses into the kernel, and an int32 one would cost a
+            // DequantizeLinear and an Add per layer and run
+            if (form.integer() && lw.bias() != null && activation == ActivationMode.STATIC && source.opset() >= 13 && integerOutput) {
                 quantizeBias(edit, layer, fold, lw, activations.params(layer.input(), choice.activationBits()).scale());
             }
-            if (options.activationMode() != ActivationMode.WEIGHT_ONLY && layer.kind().quantizesActivations()) {
+            if (activation != ActivationMode.WEIGHT_ONLY) {
                 int bits = choice.activationBits();
-                if (options.activationMode() == ActivationMode.DYNAMIC && bits != 8) {
+                boolean dynamic = activation == ActivationMode.DYNAMIC;
+                if (dynamic && bits != 8) {
                     throw new InvalidInputException(Problem.BAD_REQUEST, "layer " + layer.name() + " asks for " + bits
                             + "-bit activations, but dynamic activation quantization is 8-bit only (DynamicQuantizeLinear); "
                             + "use static activations or 8-bit activations");
                 }
-                inputMarks.computeIfAbsent(layer.name(), k -> new ArrayList<>()).add(new Mark(layer.input(), bits));
-                if (integerReaders.onlyInteger(layer.quantizedOutput(mode))) {
-                    outputMarks.put(layer.quantizedOutput(mode), bits);
+                inputMarks.computeIfAbsent(layer.name(), k -> new ArrayList<>()).add(new Mark(layer.input(), bits, dynamic));
+                if (integerOutput) {
+                    outputMarks.put(layer.quantizedOutput(mode), new Mark(layer.quantizedOutput(mode), bits, dynamic));
                 }
             }
         }
-        for (Map.Entry<String, Integer> e : outputMarks.entrySet()) {
-            String raw = e.getKey() + "__f";
-            edit.renameOutput(e.getKey(), raw);
-            insertQdq(edit, raw, e.getKey(), e.getValue(), e.getKey());
+        for (Mark m : outputMarks.values()) {
+            String raw = m.tensor() + "__f";
+            edit.renameOutput(m.tensor(), raw);
+            insertQdq(edit, raw, m.tensor(), m, m.tensor());
         }
         Map<Mark, String> quantizedInputs = new LinkedHashMap<>();
         for (Map.Entry<String, List<Mark>> e : inputMarks.entrySet()) {
             for (Mark m : e.getValue()) {
-                if (Integer.valueOf(m.bits()).equals(outputMarks.get(m.tensor()))) {
-                    continue; // its producer already quantizes it at these bits
+                if (m.equals(outputMarks.get(m.tensor()))) {
+                    continue; // its producer already quantizes it so
                 }
                 String q = quantizedInputs.computeIfAbsent(m, k -> {
                     String out = edit.uniqueName(k.tensor() + "__qdq" + k.bits());
-                    insertQdq(edit, k.tensor(), out, k.bits(), k.tensor());
+                    insertQdq(edit, k.tensor(), out, k, k.tensor());
                     return out;
                 });
                 NodeProto.Builder node = edit.node(e.getKey());
@@ -130,11 +142,10 @@ public final class PlanRewriter {
     /** Node names of the layers whose activations the plan quantizes (they read a quantized input). */
     private Set<String> quantizedLayerNodes(QuantPlan plan) {
         Set<String> out = new LinkedHashSet<>();
-        if (options.activationMode() == ActivationMode.WEIGHT_ONLY) {
-            return out;
-        }
         for (Layer layer : layers) {
-            if (!plan.choiceFor(layer.name()).isFloat() && layer.kind().quantizesActivations()) {
+            LayerChoice choice = plan.choiceFor(layer.name());
+            if (!choice.isFloat()
+                    && ActivationModes.of(options.activationMode(), layer, choice.activationBits()) != ActivationMode.WEIGHT_ONLY) {
                 out.add(layer.name());
             }
         }
@@ -163,6 +174,10 @@ public final class PlanRewriter {
         boolean scoredGather = form == ModelForm.INTEGER_SCORING && layer.kind() == LayerKind.GATHER;
         if (form == ModelForm.FAKE_QUANT || scoredGather) {
             edit.putInitializer(Tensors.floatTensor(name, q.dims(), dequantized));
+            return;
+        }
+        if (layer.kind() == LayerKind.GATHER) {
+            gatherIntegerRows(edit, layer, q, name, notes);
             return;
         }
         int opset = source.opset();
@@ -212,6 +227,46 @@ public final class PlanRewriter {
         } else {
             edit.addNode(ints, "DequantizeLinear", dqInputs, List.of(name));
         }
+    }
+
+    /**
+     * The deployable form of an embedding: gather integer rows, then scale them, instead of dequantizing the whole table
+     * on every run (what DQ -> Gather costs; BGE-small's word table is 11.7 M values for a few dozen rows used). The
+     * rows computed are the very floats the table's DequantizeLinear would give (zero point 0, one scale per row).
+     * <pre>
+     *   ids -> Gather(W) -> rows        ids -> Gather(W_int8) -> Cast -> Mul(Unsqueeze(Gather(scales, ids), -1)) -> rows
+     * </pre>
+     */
+    private void gatherIntegerRows(GraphEdit edit, Layer layer, QuantizedWeight q, String name, Set<String> notes) {
+        NodeProto.Builder node = edit.node(layer.name());
+        String ids = node.getInput(1);
+        String rows = node.getOutput(0);
+        String ints = name + "_int";
+        edit.putInitializer(Tensors.int8Tensor(ints, q.dims(), q.values()));
+        if (q.bits() == 4) {
+            notes.add("4-bit embedding rows are stored as int8 values in [-7, 7]: no Gather kernel reads packed int4");
+        }
+        node.setInput(0, ints);
+        String intRows = rows + "__int";
+        edit.renameOutput(rows, intRows);
+        String floatRows = rows + "__cast";
+        edit.addNode(intRows, "Cast", List.of(intRows), List.of(floatRows), GraphEdit.intAttr("to", Tensors.FLOAT));
+        if (!q.perChannel()) {
+            edit.putInitializer(Tensors.floatTensor(name + "_scale", new long[0], q.scales()));
+            edit.addNode(floatRows, "Mul", List.of(floatRows, name + "_scale"), List.of(rows));
+            return;
+        }
+        edit.putInitializer(Tensors.floatTensor(name + "_scale", new long[] {q.scales().length}, q.scales()));
+        String rowScales = rows + "__scale";
+        edit.addNode(floatRows, "Gather", List.of(name + "_scale", ids), List.of(rowScales), GraphEdit.intAttr("axis", 0));
+        String column = rows + "__scale_col";
+        if (source.opset() >= 13) {
+            edit.putInitializer(Tensors.int64Tensor(name + "_last_axis", new long[] {1}, new long[] {-1}));
+            edit.addNode(rowScales, "Unsqueeze", List.of(rowScales, name + "_last_axis"), List.of(column));
+        } else {
+            edit.addNode(rowScales, "Unsqueeze", List.of(rowScales), List.of(column), GraphEdit.intsAttr("axes", -1));
+        }
+        edit.addNode(column, "Mul", List.of(floatRows, column), List.of(rows));
     }
 
     /**
@@ -277,9 +332,10 @@ public final class PlanRewriter {
     }
 
     /** Q/DQ from {@code in} to {@code out}, with ranges calibrated on the float tensor {@code calibrated}. */
-    private void insertQdq(GraphEdit edit, String in, String out, int bits, String calibrated) {
+    private void insertQdq(GraphEdit edit, String in, String out, Mark mark, String calibrated) {
+        int bits = mark.bits();
         String base = sanitize(calibrated) + "__a" + bits;
-        if (options.activationMode() == ActivationMode.DYNAMIC) {
+        if (mark.dynamic()) {
             String y = edit.uniqueName(base + "_q");
             String s = edit.uniqueName(base + "_scale");
             String z = edit.uniqueName(base + "_zp");
@@ -308,7 +364,7 @@ public final class PlanRewriter {
         edit.addNode(q, "DequantizeLinear", List.of(q, scale, zero), List.of(out));
     }
 
-    private static byte[] shift(byte[] signed) {
+    static byte[] shift(byte[] signed) {
         byte[] out = new byte[signed.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = (byte) (signed[i] + 128);

@@ -3,6 +3,7 @@ package dev.bitplan.engine.runtime;
 import dev.bitplan.engine.data.NdArray;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,6 +24,30 @@ public final class LatencyMeter {
         return medianMillisOf(model, one, outputs, warmup, runs);
     }
 
+    /**
+     * Medians of several models on one feed, their runs interleaved (A B C, A B C, ...) so that drift in machine load
+     * (a shared VM) hits each alike instead of whichever ran last; in the order given.
+     */
+    public static double[] interleavedMedians(List<OrtModel> models, Map<String, NdArray> feed, Set<String> outputs, int warmup,
+                                              int runs) {
+        for (int i = 0; i < warmup; i++) {
+            models.forEach(m -> m.run(feed, outputs));
+        }
+        double[][] ms = new double[models.size()][runs];
+        for (int i = 0; i < runs; i++) {
+            for (int k = 0; k < models.size(); k++) {
+                long t0 = System.nanoTime();
+                models.get(k).run(feed, outputs);
+                ms[k][i] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        double[] medians = new double[models.size()];
+        for (int k = 0; k < medians.length; k++) {
+            medians[k] = median(ms[k]);
+        }
+        return medians;
+    }
+
     /** Median of runs on {@code feed} exactly as given (any batch size). */
     public static double medianMillisOf(OrtModel model, Map<String, NdArray> feed, Set<String> outputs, int warmup, int runs) {
         for (int i = 0; i < warmup; i++) {
@@ -34,7 +59,13 @@ public final class LatencyMeter {
             model.run(feed, outputs);
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
-        Arrays.sort(ms);
-        return runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+        return median(ms);
+    }
+
+    private static double median(double[] ms) {
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -3,6 +3,8 @@ package dev.bitplan.engine.eval;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
@@ -10,9 +12,13 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.Fixtures;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -36,14 +42,31 @@ class BgeSmallTest {
         assertEquals(Metric.SENTENCE_COSINE, DefaultMetric.of(model.folded(), samples.validation()), "the default for an encoder");
     }
 
-    @ParameterizedTest
-    @EnumSource(value = ActivationMode.class, names = {"STATIC", "DYNAMIC"})
-    void uniformEightBitKeepsTheSentenceEmbeddings(ActivationMode mode) {
-        PlanEvaluator e = new PlanEvaluator(model, samples.calibration(), samples.validation(),
+    private static PlanEvaluator evaluator(ActivationMode mode) {
+        return new PlanEvaluator(model, samples.calibration(), samples.validation(),
                 QuantizationOptions.defaults().withActivationMode(mode), Metric.SENTENCE_COSINE, RuntimeOptions.defaults(),
                 ProgressListener.NONE);
-        double cosine = e.evaluate(QuantPlan.uniform(8, 8));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ActivationMode.class, names = {"AUTO", "STATIC"})
+    void uniformEightBitKeepsTheSentenceEmbeddings(ActivationMode mode) {
+        double cosine = evaluator(mode).evaluate(QuantPlan.uniform(8, 8));
         // before outputs read by LayerNorm stayed float and padding stayed out of the statistics: 0.92 (all positions)
         assertTrue(cosine >= 0.995, mode + " W8A8 sentence cosine " + cosine);
+    }
+
+    @Test
+    void theDefaultExportIsInTheFormOnnxRuntimeFusesAndComputesWhatWasScored() throws Exception {
+        PlanEvaluator e = evaluator(ActivationMode.AUTO);
+        QuantPlan w8 = QuantPlan.uniform(8, 8);
+        double scored = e.evaluate(w8);
+        ExportedModel exported = e.export(w8);
+        ModelProto m = ModelProto.parseFrom(exported.bytes());
+        Map<String, Long> ops = m.getGraph().getNodeList().stream().collect(Collectors.groupingBy(NodeProto::getOpType, Collectors.counting()));
+        assertEquals(72L, ops.get("MatMulInteger"), "every linear layer is a MatMulInteger: " + ops);
+        assertEquals(48L, ops.get("DynamicQuantizeLinear"), "Q, K and V share one quantized input: " + ops);
+        assertEquals(null, ops.get("DequantizeLinear"), "no table is dequantized whole: embeddings gather integer rows");
+        assertEquals(scored, e.score(exported.bytes(), "deployed"), 2e-4, "ONNX Runtime's defaults compute what was scored");
     }
 }

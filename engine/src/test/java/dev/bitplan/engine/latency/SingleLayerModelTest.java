@@ -21,6 +21,7 @@ import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.GraphOutputs;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.onnx.Tensors;
 import dev.bitplan.engine.qdq.ActivationParams;
 import dev.bitplan.engine.qdq.QuantizedWeightCache;
 import dev.bitplan.engine.qdq.SampleSets;
@@ -157,7 +158,9 @@ class SingleLayerModelTest {
             }
             for (LayerChoice choice : choices) {
                 ModelProto q = s.build(choice, options, weights, acts, WeightDataType.forHost());
-                assertTrue(q.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("DequantizeLinear")),
+                // behind a DequantizeLinear, read by MatMulInteger, or gathered as integer rows
+                assertTrue(q.getGraph().getInitializerList().stream().anyMatch(t -> t.getDataType() == Tensors.INT8
+                                || t.getDataType() == Tensors.UINT8 || t.getDataType() == Tensors.INT4),
                         layer.name() + " " + choice.label() + " has a quantized weight");
                 float[] out = run(q, s, RT.forDeployment());
                 assertEquals(expected.length, out.length);

@@ -1,0 +1,41 @@
+package dev.bitplan.engine.qdq;
+
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.layers.LayerKind;
+import java.util.List;
+
+/** The activation mode each layer runs in: the job's mode, with {@link ActivationMode#AUTO} resolved per layer. */
+public final class ActivationModes {
+
+    private ActivationModes() {
+    }
+
+    /**
+     * {@link ActivationMode#STATIC}, {@link ActivationMode#DYNAMIC} or {@link ActivationMode#WEIGHT_ONLY} for one layer
+     * at the activation bits a plan gives it; a Gather (an embedding) is always weight-only.
+     */
+    public static ActivationMode of(ActivationMode mode, Layer layer, int activationBits) {
+        if (!layer.kind().quantizesActivations()) {
+            return ActivationMode.WEIGHT_ONLY;
+        }
+        if (mode != ActivationMode.AUTO) {
+            return mode;
+        }
+        return layer.kind() == LayerKind.MATMUL && activationBits == 8 ? ActivationMode.DYNAMIC : ActivationMode.STATIC;
+    }
+
+    /** Whether some layer may need calibrated ranges: any layer that is static at 8-bit activations, or AUTO's 4-bit MatMuls. */
+    public static boolean mayNeedCalibration(ActivationMode mode, List<Layer> layers) {
+        return switch (mode) {
+            case STATIC -> true;
+            case DYNAMIC, WEIGHT_ONLY -> false;
+            case AUTO -> layers.stream().anyMatch(l -> l.kind().quantizesActivations());
+        };
+    }
+
+    /** Whether the default plan (8-bit activations everywhere) needs calibrated ranges. */
+    public static boolean needsCalibration(ActivationMode mode, List<Layer> layers) {
+        return layers.stream().anyMatch(l -> of(mode, l, 8) == ActivationMode.STATIC);
+    }
+}
