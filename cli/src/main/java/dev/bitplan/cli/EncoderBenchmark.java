@@ -70,10 +70,10 @@ final class EncoderBenchmark implements Callable<Integer> {
 
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Encoder: %s%n%n", engine.model.getFileName()));
-        sb.append(String.format(Locale.ROOT, "`./bitplan bench encoder %s%s` on %s, %d cores, ONNX Runtime CPU, %s. %s on %d validation "
+        sb.append(String.format(Locale.ROOT, "`./bitplan bench encoder %s` on %s, %d cores, ONNX Runtime CPU, %s. %s on %d validation "
                         + "sentences; batch-1 latency on a sentence of median length, median of %d runs interleaved between the models. "
                         + "Deployed = the exported file run with ONNX Runtime's default session options.%n%n",
-                engine.flags(), other == null ? "" : " --other " + other, LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.arch"), first.metric().id(), first.validationSize(), latencyRuns));
         sb.append("| model | ").append(first.metric().id()).append(" | deployed | file (bytes) | batch-1 ms | vs FP32 |\n|---|---|---|---|---|---|\n");
         for (int i = 0; i < rows.size(); i++) {
