@@ -28,7 +28,8 @@ final class InspectCommand implements Callable<Integer> {
             System.out.println(Json.write(m));
             return 0;
         }
-        System.out.printf("model     %s%nopset     %d (IR %d)%nproducer  %s%nfp32 size %,d bytes%n", model, m.opset(), m.irVersion(),
+        System.out.printf("model     %s%nopset     %d (IR %d)%s%nproducer  %s%nfp32 size %,d bytes%n", model, m.opset(), m.irVersion(),
+                m.sourceOpset() < m.opset() ? ", upgraded on load from opset " + m.sourceOpset() : "",
                 m.producer().isEmpty() ? "-" : m.producer(), m.fp32Bytes());
         for (TensorSpec t : m.inputs()) {
             System.out.printf("input     %s %s %s%n", t.name(), t.elementType(), Tables.shape(t.shape()));

@@ -2,8 +2,13 @@ package dev.bitplan.contracts.report;
 
 import java.util.List;
 
-/** What BitPlan sees in a model: its interface, its quantizable layers and what blocks quantization. */
-public record ModelInspection(int schemaVersion, int opset, long irVersion, String producer, List<TensorSpec> inputs,
+/**
+ * What BitPlan sees in a model: its interface, its quantizable layers and what blocks quantization.
+ *
+ * @param opset        the opset BitPlan works at (models before 13 are upgraded to 13 on load)
+ * @param sourceOpset  the opset of the file as given
+ */
+public record ModelInspection(int schemaVersion, int opset, int sourceOpset, long irVersion, String producer, List<TensorSpec> inputs,
                               List<TensorSpec> outputs, long fp32Bytes, List<LayerInfo> layers, List<String> blockers) {
 
     public static final int SCHEMA_VERSION = 1;

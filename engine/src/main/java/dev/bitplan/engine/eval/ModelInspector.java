@@ -38,7 +38,7 @@ public final class ModelInspector {
             layers.add(new LayerInfo(l.name(), l.kind().name(), l.pattern(), Arrays.stream(l.weightDims()).boxed().toList(),
                     l.params(), cost.macs(l), l.fusionModes().stream().map(Enum::name).toList()));
         }
-        return new ModelInspection(ModelInspection.SCHEMA_VERSION, loaded.opset(), loaded.proto().getIrVersion(),
+        return new ModelInspection(ModelInspection.SCHEMA_VERSION, loaded.opset(), loaded.sourceOpset(), loaded.proto().getIrVersion(),
                 (loaded.proto().getProducerName() + " " + loaded.proto().getProducerVersion()).trim(),
                 specs(loaded.realInputs()), specs(loaded.outputs()), cost.fp32Bytes(), layers, blockers);
     }

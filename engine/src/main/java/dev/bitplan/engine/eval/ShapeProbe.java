@@ -1,14 +1,12 @@
 package dev.bitplan.engine.eval;
 
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.bitplan.engine.cost.MacCounter;
-import dev.bitplan.engine.data.DType;
 import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.GraphOutputs;
 import dev.bitplan.engine.onnx.OnnxModel;
-import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.onnx.SyntheticInputs;
 import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.runtime.TensorValue;
@@ -56,18 +54,6 @@ public final class ShapeProbe {
 
     /** One all-zero sample per model input, dynamic dims set to 1: for inspecting a model without data. */
     public static Map<String, NdArray> syntheticSample(OnnxModel model) {
-        Map<String, NdArray> out = new LinkedHashMap<>();
-        for (ValueInfoProto v : model.realInputs()) {
-            long[] shape = OnnxModel.declaredShape(v);
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shape[i] > 0 ? shape[i] : 1;
-            }
-            int n = Math.toIntExact(NdArray.elementCount(shape));
-            int type = v.getType().getTensorType().getElemType();
-            out.put(v.getName(), type == Tensors.INT64 || type == Tensors.INT32
-                    ? NdArray.ofLongs(v.getName(), DType.INT64, shape, new long[n])
-                    : NdArray.ofFloats(v.getName(), shape, new float[n]));
-        }
-        return out;
+        return SyntheticInputs.of(model);
     }
 }

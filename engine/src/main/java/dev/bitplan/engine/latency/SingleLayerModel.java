@@ -60,12 +60,14 @@ public final class SingleLayerModel {
     private final OnnxModel model;
     private final String inputName;
     private final NdArray input;
+    private final Set<String> integerRead; // the layer's outputs that integer compute reads in the full model
 
-    private SingleLayerModel(Layer layer, OnnxModel model, String inputName, NdArray input) {
+    private SingleLayerModel(Layer layer, OnnxModel model, String inputName, NdArray input, Set<String> integerRead) {
         this.layer = layer;
         this.model = model;
         this.inputName = inputName;
         this.input = input;
+        this.integerRead = integerRead;
     }
 
     /** Extracts one layer; runs the full model once on the first sample of {@code inputs} to probe its input. */
@@ -103,6 +105,7 @@ public final class SingleLayerModel {
                 probed = ort.run(one, wanted);
             }
         }
+        Set<String> integerRead = PlanRewriter.integerReadOutputs(folded, model.layers());
         Map<String, SingleLayerModel> out = new LinkedHashMap<>();
         for (Layer l : layers) {
             String in = activationInput(folded, l);
@@ -120,7 +123,7 @@ public final class SingleLayerModel {
                 TensorValue v = probed.get(in);
                 value = NdArray.ofFloats(in, v.shape(), v.data());
             }
-            out.put(l.name(), extract(folded, l, value));
+            out.put(l.name(), extract(folded, l, value, integerRead));
         }
         return out;
     }
@@ -130,6 +133,14 @@ public final class SingleLayerModel {
      * indices for a Gather); the value's shape fixes the declared input shape but for its first axis.
      */
     public static SingleLayerModel extract(OnnxModel folded, Layer layer, NdArray inputValue) {
+        return extract(folded, layer, inputValue, Set.of());
+    }
+
+    /**
+     * The same, with the tensors whose output quantization the full model keeps ({@link PlanRewriter#integerReadOutputs}):
+     * the one-layer model then runs as the layer does inside the model (QLinearConv with its output quantized, say).
+     */
+    public static SingleLayerModel extract(OnnxModel folded, Layer layer, NdArray inputValue, Set<String> integerRead) {
         Set<String> groupNodes = new HashSet<>();
         groupNodes.add(layer.name());
         for (String n : new String[] {layer.biasAddNode(), layer.batchNormNode(), layer.activationNode()}) {
@@ -161,7 +172,7 @@ public final class SingleLayerModel {
         g.addInput(valueInfo(inputName, elemType, inputValue.shape()));
         g.addOutput(valueInfo(layer.groupOutput(), Tensors.FLOAT, null));
         ModelProto proto = folded.proto().toBuilder().setGraph(g).build();
-        return new SingleLayerModel(layer, new OnnxModel(proto), inputName, inputValue);
+        return new SingleLayerModel(layer, new OnnxModel(proto), inputName, inputValue, integerRead);
     }
 
     /** The tensor the layer reads as its activation: {@link Layer#input()}, or the indices of a Gather. */
@@ -233,7 +244,7 @@ public final class SingleLayerModel {
         if (choice.isFloat()) {
             return model.proto();
         }
-        PlanRewriter builder = new PlanRewriter(model, List.of(layer), options, weights, activations);
+        PlanRewriter builder = new PlanRewriter(model, List.of(layer), options, weights, activations).readingAsInteger(integerRead);
         return builder.build(QuantPlan.of(Map.of(layer.name(), choice)), ModelForm.DEPLOYABLE, storage).model();
     }
 

@@ -5,6 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
+import dev.bitplan.engine.onnx.upgrade.OpsetUpgrade;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** Loads and validates a model file (see {@link ModelValidator}). */
+    /** Loads, upgrades models before opset 13 ({@link OpsetUpgrade}) and validates a model file (see {@link ModelValidator}). */
     public static OnnxModel load(Path file) {
         byte[] bytes;
         try {
@@ -54,7 +55,7 @@ public final class ModelLoader {
             throw new InvalidInputException(Problem.WRONG_FORMAT, source
                     + " is not an ONNX model: it has no graph, no nodes or no IR version");
         }
-        OnnxModel model = new OnnxModel(proto);
+        OnnxModel model = new OnnxModel(OpsetUpgrade.toTarget(proto, source));
         ModelValidator.validate(model, source);
         return model;
     }

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
+import dev.bitplan.engine.onnx.upgrade.OpsetUpgrade;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,8 @@ import java.util.TreeSet;
 public final class ModelValidator {
 
     /** Oldest opset the engine rewrites correctly (Clip limits as inputs, DequantizeLinear present). */
-    public static final int MIN_OPSET = 11;
+    /** Models from here on are upgraded to {@link OpsetUpgrade#TARGET} before validation; older ones are refused there. */
+    public static final int MIN_OPSET = OpsetUpgrade.OLDEST;
 
     /** Operator domains ONNX Runtime's CPU provider implements. */
     private static final Set<String> KNOWN_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft",

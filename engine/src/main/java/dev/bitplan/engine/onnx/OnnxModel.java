@@ -57,6 +57,15 @@ public final class OnnxModel {
         return proto.getGraph().getNodeList();
     }
 
+    /** Metadata key of an upgraded model ({@code OpsetUpgrade}): the opset of the file as given. */
+    public static final String UPGRADED_FROM_KEY = "bitplan.upgraded_from_opset";
+
+    /** The opset of the file as given, before {@code OpsetUpgrade} brought it to {@link #opset()}; that opset when not upgraded. */
+    public int sourceOpset() {
+        return proto.getMetadataPropsList().stream().filter(e -> e.getKey().equals(UPGRADED_FROM_KEY)).findFirst()
+                .map(e -> Integer.parseInt(e.getValue())).orElse(opset());
+    }
+
     /** Opset of the default ONNX domain. */
     public int opset() {
         for (OperatorSetIdProto o : proto.getOpsetImportList()) {

@@ -54,14 +54,46 @@ public final class PlanRewriter {
     private final QuantizationOptions options;
     private final QuantizedWeightCache weights;
     private final ActivationParams activations;
+    private final Set<String> integerReadElsewhere;
 
     public PlanRewriter(OnnxModel source, List<Layer> layers, QuantizationOptions options, QuantizedWeightCache weights,
-                                 ActivationParams activations) {
+                        ActivationParams activations) {
+        this(source, layers, options, weights, activations, Set.of());
+    }
+
+    private PlanRewriter(OnnxModel source, List<Layer> layers, QuantizationOptions options, QuantizedWeightCache weights,
+                         ActivationParams activations, Set<String> integerReadElsewhere) {
         this.source = source;
         this.layers = layers;
         this.options = options;
         this.weights = weights;
         this.activations = activations;
+        this.integerReadElsewhere = integerReadElsewhere;
+    }
+
+    /**
+     * A rewriter that quantizes these tensors' outputs in place whoever reads them here: for a layer cut out of its
+     * model (the latency table's one-layer models), whose output is a graph output here but read by integer compute
+     * in the full model ({@link #integerReadOutputs}).
+     */
+    public PlanRewriter readingAsInteger(Set<String> tensors) {
+        return new PlanRewriter(source, layers, options, weights, activations, Set.copyOf(tensors));
+    }
+
+    /** The group outputs, at every fusion mode, that integer compute reads when every layer of {@code model} is quantized. */
+    public static Set<String> integerReadOutputs(OnnxModel model, List<Layer> layers) {
+        Set<String> quantized = new LinkedHashSet<>();
+        layers.stream().filter(l -> l.kind().quantizesActivations()).forEach(l -> quantized.add(l.name()));
+        IntegerReaders readers = new IntegerReaders(model, quantized);
+        Set<String> out = new LinkedHashSet<>();
+        for (Layer l : layers) {
+            for (FusionMode mode : l.fusionModes()) {
+                if (readers.onlyInteger(l.quantizedOutput(mode))) {
+                    out.add(l.quantizedOutput(mode));
+                }
+            }
+        }
+        return out;
     }
 
     public Result build(QuantPlan plan, ModelForm form) {
@@ -73,6 +105,10 @@ public final class PlanRewriter {
         checkPlanNames(plan);
         GraphEdit edit = new GraphEdit(source);
         Set<String> notes = new LinkedHashSet<>();
+        if (source.sourceOpset() < source.opset()) {
+            notes.add("the model was upgraded from opset " + source.sourceOpset() + " to " + source.opset()
+                    + " before quantization (attributes that became inputs, Softmax's axis); the export is at opset " + source.opset());
+        }
         Map<String, Mark> outputMarks = new LinkedHashMap<>(); // tensor -> how its producer quantizes it
         Map<String, List<Mark>> inputMarks = new LinkedHashMap<>(); // layer node -> its input mark
         IntegerReaders integerReaders = new IntegerReaders(source, quantizedLayerNodes(plan));
@@ -85,7 +121,8 @@ public final class PlanRewriter {
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
             LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
-            boolean integerOutput = integerReaders.onlyInteger(layer.quantizedOutput(mode));
+            boolean integerOutput = integerReadElsewhere.contains(layer.quantizedOutput(mode))
+                    || integerReaders.onlyInteger(layer.quantizedOutput(mode));
             ActivationMode activation = ActivationModes.of(options.activationMode(), layer, choice.activationBits());
             if (form.integer() && activation == ActivationMode.DYNAMIC && layer.kind() == LayerKind.MATMUL
                     && !integerOutput && choice.activationBits() == 8) {

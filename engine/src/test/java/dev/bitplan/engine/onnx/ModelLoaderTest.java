@@ -103,16 +103,19 @@ class ModelLoaderTest {
     }
 
     @Test
-    void opsetNineIsUnusableAndSaysWhichOpsetIsNeeded() {
-        InvalidInputException e = refused(TestModels.smallCnn(9));
+    void opsetSixIsUnusableAndSaysFromWhichOpsetModelsAreUpgraded() {
+        ai.onnx.proto.OnnxMl.ModelProto nine = TestModels.smallCnn(9);
+        ai.onnx.proto.OnnxMl.ModelProto six = nine.toBuilder().setOpsetImport(0, nine.getOpsetImport(0).toBuilder().setVersion(6)).build();
+        InvalidInputException e = refused(six);
         assertEquals(Problem.UNUSABLE, e.problem());
-        assertMentions(e, "opset 9", "opset " + ModelValidator.MIN_OPSET);
+        assertMentions(e, "opset 6", "opset " + ModelValidator.MIN_OPSET);
     }
 
     @Test
-    void opsetElevenIsAccepted() {
-        OnnxModel m = ModelLoader.parse(TestModels.smallCnn(11).toByteArray(), "cnn.onnx");
-        assertEquals(11, m.opset());
+    void modelsBeforeOpsetThirteenAreUpgradedOnLoad() {
+        assertEquals(13, ModelLoader.parse(TestModels.smallCnn(9).toByteArray(), "cnn.onnx").opset());
+        assertEquals(13, ModelLoader.parse(TestModels.smallCnn(11).toByteArray(), "cnn.onnx").opset());
+        assertEquals(17, ModelLoader.parse(TestModels.smallCnn(17).toByteArray(), "cnn.onnx").opset(), "newer ones stay as they are");
     }
 
     @Test
