@@ -25,20 +25,28 @@ public final class LatencyMeter {
     }
 
     /**
-     * Medians of several models on one feed, their runs interleaved (A B C, A B C, ...) so that drift in machine load
-     * (a shared VM) hits each alike instead of whichever ran last; in the order given.
+     * Medians of several models on one feed, measured in alternating blocks (A A A, B B B, A A A, ...): drift in machine
+     * load (a shared VM) hits each model alike instead of whichever ran last, while each block runs one model warm, as
+     * a deployment serving it does (alternating single runs of large models measured each other's cache misses).
+     * In the order given.
      */
     public static double[] interleavedMedians(List<OrtModel> models, Map<String, NdArray> feed, Set<String> outputs, int warmup,
                                               int runs) {
         for (int i = 0; i < warmup; i++) {
             models.forEach(m -> m.run(feed, outputs));
         }
+        int block = Math.max(1, runs / 10);
         double[][] ms = new double[models.size()][runs];
-        for (int i = 0; i < runs; i++) {
+        for (int done = 0; done < runs; done += block) {
+            int n = Math.min(block, runs - done);
             for (int k = 0; k < models.size(); k++) {
-                long t0 = System.nanoTime();
-                models.get(k).run(feed, outputs);
-                ms[k][i] = (System.nanoTime() - t0) / 1e6;
+                OrtModel m = models.get(k);
+                m.run(feed, outputs); // back in cache after the other models' blocks
+                for (int i = 0; i < n; i++) {
+                    long t0 = System.nanoTime();
+                    m.run(feed, outputs);
+                    ms[k][done + i] = (System.nanoTime() - t0) / 1e6;
+                }
             }
         }
         double[] medians = new double[models.size()];
