@@ -10,11 +10,13 @@ import java.util.Locale;
 /**
  * Picks the recommended candidate: the best metric among those within every budget and floor (ties go to
  * the smaller). When none qualifies there is no recommendation, and the reason names the closest one.
- * Latency is judged on the table's estimate, the figure the solver planned with; the measured latency
- * is reported beside it.
+ * Budgets are judged on what a user gets: size on the exported file, latency on the deployed model's measured
+ * latency ({@link Candidate#budgetBytes()}, {@link Candidate#budgetLatencyMs()}); the modelled size and the
+ * estimate the solver planned with are reported beside them.
  */
 record Recommendation(List<Candidate> candidates, String recommended, String reason) {
 
+    /** @param fp32Bytes what a size ratio is a ratio of: the float model's file */
     static Recommendation pick(List<Candidate> candidates, SearchBudgets budgets, double fp32Metric, long fp32Bytes) {
         Long size = budgets.sizeLimit(fp32Bytes);
         Double floor = budgets.metricFloor(fp32Metric);
@@ -25,7 +27,7 @@ record Recommendation(List<Candidate> candidates, String recommended, String rea
                     c.latencyMs(), c.estimatedLatencyMs(), c.bops(), c.objective(), c.onFront(), ok));
         }
         Candidate best = marked.stream().filter(Candidate::withinBudgets)
-                .max(Comparator.comparingDouble(Candidate::metric).thenComparing(Comparator.comparingLong(Candidate::sizeBytes).reversed()))
+                .max(Comparator.comparingDouble(Candidate::metric).thenComparing(Comparator.comparingLong(Candidate::budgetBytes).reversed()))
                 .orElse(null);
         if (best != null) {
             return new Recommendation(marked, best.id(), String.format(Locale.ROOT,
@@ -40,11 +42,11 @@ record Recommendation(List<Candidate> candidates, String recommended, String rea
     /** Summed relative excess over each budget; 0 when all hold. */
     static double violation(Candidate c, Long size, SearchBudgets b, Double floor) {
         double v = 0;
-        if (size != null && c.sizeBytes() > size) {
-            v += (double) (c.sizeBytes() - size) / size;
+        if (size != null && c.budgetBytes() > size) {
+            v += (double) (c.budgetBytes() - size) / size;
         }
-        if (b.maxLatencyMs() != null && c.estimatedLatencyMs() > b.maxLatencyMs()) {
-            v += (c.estimatedLatencyMs() - b.maxLatencyMs()) / b.maxLatencyMs();
+        if (b.maxLatencyMs() != null && c.budgetLatencyMs() > b.maxLatencyMs()) {
+            v += (c.budgetLatencyMs() - b.maxLatencyMs()) / b.maxLatencyMs();
         }
         if (b.maxBops() != null && c.bops() > b.maxBops()) {
             v += (double) (c.bops() - b.maxBops()) / b.maxBops();
@@ -57,11 +59,12 @@ record Recommendation(List<Candidate> candidates, String recommended, String rea
 
     private static String describe(Candidate c, Long size, SearchBudgets b, Double floor) {
         List<String> misses = new ArrayList<>();
-        if (size != null && c.sizeBytes() > size) {
-            misses.add(String.format(Locale.ROOT, "size %,d > %,d bytes", c.sizeBytes(), size));
+        if (size != null && c.budgetBytes() > size) {
+            misses.add(String.format(Locale.ROOT, "%s %,d > %,d bytes", c.exportedBytes() != null ? "file" : "size", c.budgetBytes(), size));
         }
-        if (b.maxLatencyMs() != null && c.estimatedLatencyMs() > b.maxLatencyMs()) {
-            misses.add(String.format(Locale.ROOT, "latency %.3f > %.3f ms", c.estimatedLatencyMs(), b.maxLatencyMs()));
+        if (b.maxLatencyMs() != null && c.budgetLatencyMs() > b.maxLatencyMs()) {
+            misses.add(String.format(Locale.ROOT, "latency %.3f > %.3f ms%s", c.budgetLatencyMs(), b.maxLatencyMs(),
+                    c.latencyMs() != null ? "" : " (estimated)"));
         }
         if (b.maxBops() != null && c.bops() > b.maxBops()) {
             misses.add(String.format(Locale.ROOT, "BOPs %,d > %,d", c.bops(), b.maxBops()));

@@ -42,10 +42,11 @@ public final class ReportAssembler {
             throw new IllegalArgumentException("measured candidates the search did not propose: " + byId.keySet());
         }
         List<Candidate> marked = markFront(ordered);
-        Recommendation rec = Recommendation.pick(marked, profile.budgets(), profile.fp32().metric(), profile.fp32().sizeBytes());
+        Recommendation rec = Recommendation.pick(marked, profile.budgets(), profile.fp32().metric(), profile.fp32().budgetBaseBytes());
         double fp32Latency = ordered.stream().filter(c -> c.kind() == CandidateKind.BASELINE_FP32).findFirst()
                 .map(Candidate::latencyMs).orElse(profile.fp32().latencyMs());
-        SearchReport.Fp32 fp32 = new SearchReport.Fp32(profile.fp32().metric(), profile.fp32().sizeBytes(), fp32Latency, profile.fp32().bops());
+        SearchReport.Fp32 fp32 = new SearchReport.Fp32(profile.fp32().metric(), profile.fp32().sizeBytes(), fp32Latency, profile.fp32().bops(),
+                profile.fp32().fileBytes());
         return new SearchReport(SearchReport.SCHEMA_VERSION, profile.metricName(), profile.inputs(), profile.settings(), fp32,
                 profile.budgets(), profile.layers(), profile.pairs(), rec.candidates(), rec.recommended(), rec.reason(),
                 notes(profile.latencyOverheadMs(), rec.candidates()), profile.stageMillis());
@@ -55,7 +56,7 @@ public final class ReportAssembler {
         List<ParetoFront.Point> points = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
-            points.add(new ParetoFront.Point(i, c.metric(), c.sizeBytes(), c.latencyMs()));
+            points.add(new ParetoFront.Point(i, c.metric(), c.budgetBytes(), c.budgetLatencyMs()));
         }
         Set<Integer> front = new LinkedHashSet<>(ParetoFront.front(points));
         List<Candidate> out = new ArrayList<>();
@@ -68,13 +69,9 @@ public final class ReportAssembler {
     }
 
     private static List<String> notes(double overheadMillis, List<Candidate> candidates) {
-        double[] errors = candidates.stream().filter(c -> c.latencyMs() != null && c.latencyMs() > 0)
-                .mapToDouble(c -> (c.estimatedLatencyMs() - c.latencyMs()) / c.latencyMs()).sorted().toArray();
-        double median = errors.length == 0 ? Double.NaN : errors[errors.length / 2];
         return List.of(String.format(Locale.ROOT,
-                "latency estimate = %.3f ms for non-layer ops (measured FP32 minus its layers) + the layers' table entries; "
-                        + "median error against the measured deployed latency over %d candidates: %+.0f%% (each single-layer "
-                        + "table entry pays its own input Q/DQ, which chained quantized layers share)",
-                overheadMillis, errors.length, 100 * median));
+                "latency estimate = %.3f ms for non-layer ops (measured FP32 minus its layers) + the layers' table entries "
+                        + "(each single-layer entry pays its own input Q/DQ, which chained quantized layers share)", overheadMillis),
+                LatencyCorrection.fit(candidates).describe());
     }
 }

@@ -95,7 +95,6 @@ public final class SearchSession {
      */
     public SearchProfile profile(Map<String, LayerSensitivity> known, Consumer<LayerSensitivity> onLayer) {
         CostModel cost = quantizer.cost();
-        Long sizeLimit = request.budgets().sizeLimit(cost.fp32Bytes());
         // refuse an impossible size or BOPs budget before the measuring stages, not after them
         Feasibility.check(model, cost, request.space(), request.quantization(), request.budgets());
         Map<String, Long> stageMillis = new LinkedHashMap<>();
@@ -117,6 +116,8 @@ public final class SearchSession {
         stageMillis.put("latency", since(t));
 
         t = System.nanoTime();
+        long fp32FileBytes = model.foldedBytes().length;
+        Long sizeLimit = solverSizeLimit(request.budgets().sizeLimit(fp32FileBytes), cost);
         List<PlanLayer> planLayers = ProblemBuilder.layers(model.layers(), sensitivity, cost, latency, request.quantization().activationMode());
         Budgets budgets = ProblemBuilder.layerBudgets(sizeLimit, request.budgets().maxLatencyMs(), request.budgets().maxBops(), cost, latency);
         problem = ProblemBuilder.problem(planLayers, ProblemBuilder.pairs(pairs), ProblemBuilder.ties(model, request.space()), budgets);
@@ -134,10 +135,24 @@ public final class SearchSession {
                 request.data().getFileName().toString(), Sha256.of(request.data()), split.calibration().size(),
                 split.sensitivity().size(), split.validation().size());
         SearchReport.Fp32 fp32 = new SearchReport.Fp32(validation().fp32Metric(), cost.fp32Bytes(), 0,
-                cost.bops(QuantPlan.of(Map.of()), request.quantization().activationMode()));
+                cost.bops(QuantPlan.of(Map.of()), request.quantization().activationMode()), fp32FileBytes);
         return new SearchProfile(metric.id(), inputs,
                 new SearchReport.Settings(request.quantization(), request.space(), request.candidates(), request.seed()), fp32,
                 request.budgets(), layerReports(cost, latency, atBatch), pairs, proposals, latency.overheadMillis(), stageMillis);
+    }
+
+    /**
+     * The modelled size the solver may plan up to for a file size limit: the limit less what an exported file holds
+     * beyond the modelled bytes (graph, node and tensor names, activation scales, int32 biases), measured once on the
+     * all-8-bit export, where every layer carries its share of it. Null for no limit.
+     */
+    private Long solverSizeLimit(Long fileLimit, CostModel cost) {
+        if (fileLimit == null) {
+            return null;
+        }
+        QuantPlan all8 = QuantPlan.uniform(8, request.space().activationBits().get(0));
+        long overhead = Math.max(0, validation().export(all8).sizeBytes() - cost.sizeBytes(all8));
+        return fileLimit - overhead;
     }
 
     /**

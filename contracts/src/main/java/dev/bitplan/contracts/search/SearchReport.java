@@ -1,5 +1,6 @@
 package dev.bitplan.contracts.search;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import java.util.List;
@@ -31,7 +32,23 @@ public record SearchReport(int schemaVersion, String metricName, Inputs inputs, 
     public record Settings(QuantizationOptions quantization, SearchSpace space, int candidates, long seed) {
     }
 
-    /** The float model's figures. */
-    public record Fp32(double metric, long sizeBytes, double latencyMs, long bops) {
+    /**
+     * The float model's figures.
+     *
+     * @param sizeBytes modelled size (every constant as stored)
+     * @param fileBytes size of the float model's file as searched (folded); size ratios are of this (null in reports
+     *                  from before file sizes were judged, whose ratios were of the modelled size)
+     */
+    public record Fp32(double metric, long sizeBytes, double latencyMs, long bops, Long fileBytes) {
+
+        public Fp32(double metric, long sizeBytes, double latencyMs, long bops) {
+            this(metric, sizeBytes, latencyMs, bops, null);
+        }
+
+        /** What size budgets given as a ratio are a ratio of: the file where known. */
+        @JsonIgnore
+        public long budgetBaseBytes() {
+            return fileBytes != null ? fileBytes : sizeBytes;
+        }
     }
 }

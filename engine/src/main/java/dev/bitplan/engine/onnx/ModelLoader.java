@@ -18,7 +18,7 @@ public final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** Loads, upgrades models before opset 13 ({@link OpsetUpgrade}) and validates a model file (see {@link ModelValidator}). */
+    /** Loads, upgrades models before opset 21 ({@link OpsetUpgrade}) and validates a model file (see {@link ModelValidator}). */
     public static OnnxModel load(Path file) {
         byte[] bytes;
         try {

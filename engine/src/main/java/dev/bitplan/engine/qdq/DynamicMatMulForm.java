@@ -34,10 +34,12 @@ final class DynamicMatMulForm {
         this.edit = edit;
     }
 
-    /** Rewrites one MatMul layer into the operator form; {@code storage} says how 8-bit weights are held. */
-    void rewrite(Layer layer, QuantizedWeight w, WeightDataType storage, Set<String> notes) {
+    /**
+     * Rewrites one MatMul layer into the operator form; {@code name} prefixes the weight's tensors, {@code storage} says
+     * how 8-bit weights are held.
+     */
+    void rewrite(Layer layer, String name, QuantizedWeight w, WeightDataType storage, Set<String> notes) {
         QuantizedInput x = inputs.computeIfAbsent(layer.input(), this::quantize);
-        String name = layer.weight() + "__" + PlanRewriter.sanitize(layer.name()) + "_w" + w.bits();
         boolean shifted = storage == WeightDataType.UINT8_SHIFTED && w.bits() == 8;
         long[] scaleDims = w.perChannel() ? new long[] {w.scales().length} : new long[0];
         byte[] zeros = new byte[w.scales().length];

@@ -107,7 +107,8 @@ public final class PlanRewriter {
         Set<String> notes = new LinkedHashSet<>();
         if (source.sourceOpset() < source.opset()) {
             notes.add("the model was upgraded from opset " + source.sourceOpset() + " to " + source.opset()
-                    + " before quantization (attributes that became inputs, Softmax's axis); the export is at opset " + source.opset());
+                    + " before quantization (packed int4 needs 21); the export is at opset " + source.opset()
+                    + ", which ONNX Runtime runs from version 1.20");
         }
         Map<String, Mark> outputMarks = new LinkedHashMap<>(); // tensor -> how its producer quantizes it
         Map<String, List<Mark>> inputMarks = new LinkedHashMap<>(); // layer node -> its input mark
@@ -126,7 +127,7 @@ public final class PlanRewriter {
             ActivationMode activation = ActivationModes.of(options.activationMode(), layer, choice.activationBits());
             if (form.integer() && activation == ActivationMode.DYNAMIC && layer.kind() == LayerKind.MATMUL
                     && !integerOutput && choice.activationBits() == 8) {
-                dynamicMatMuls.rewrite(layer, lw.quantized(), storage, notes);
+                dynamicMatMuls.rewrite(layer, weightPrefix(layer) + "_w" + choice.weightBits(), lw.quantized(), storage, notes);
                 continue;
             }
             setWeight(edit, layer, lw.quantized(), lw.dequantized(), form, storage, notes);
@@ -189,6 +190,15 @@ public final class PlanRewriter {
         return out;
     }
 
+    /**
+     * The prefix of the tensors written for a layer's weight: the weight's own name, or with the layer's name added
+     * where several layers share the weight. Short, because each name is stored several times in the file.
+     */
+    private String weightPrefix(Layer layer) {
+        long sharing = layers.stream().filter(l -> layer.weight().equals(l.weight())).count();
+        return sharing > 1 ? layer.weight() + "__" + sanitize(layer.name()) : layer.weight();
+    }
+
     private void checkPlanNames(QuantPlan plan) {
         Set<String> known = new LinkedHashSet<>();
         layers.forEach(l -> known.add(l.name()));
@@ -202,7 +212,7 @@ public final class PlanRewriter {
 
     private void setWeight(GraphEdit edit, Layer layer, QuantizedWeight q, float[] dequantized, ModelForm form,
                            WeightDataType storage, Set<String> notes) {
-        String name = layer.weight() + "__" + sanitize(layer.name()) + "_w" + q.bits();
+        String name = weightPrefix(layer) + "_w" + q.bits();
         NodeProto.Builder node = edit.node(layer.name());
         int weightInput = layer.kind() == LayerKind.GATHER ? 0 : 1;
         node.setInput(weightInput, name);
@@ -320,7 +330,7 @@ public final class PlanRewriter {
             scales[c] = inputScale * weightScales[weightScales.length == 1 ? 0 : c];
             q[c] = (int) Math.max(Integer.MIN_VALUE + 1, Math.min(Integer.MAX_VALUE, Math.rint(bias[c] / scales[c])));
         }
-        String base = layer.weight() + "__" + sanitize(layer.name()) + "_bias_q";
+        String base = weightPrefix(layer) + "_bias_q";
         NodeProto.Builder holder;
         int index;
         long[] dims;
@@ -341,8 +351,8 @@ public final class PlanRewriter {
         }
         edit.putInitializer(Tensors.int32Tensor(base + "_int", dims, q));
         edit.putInitializer(Tensors.floatTensor(base + "_scale", new long[] {bias.length}, scales));
-        edit.putInitializer(Tensors.int32Tensor(base + "_zp", new long[] {bias.length}, new int[bias.length]));
-        edit.addNode(base + "_int", "DequantizeLinear", List.of(base + "_int", base + "_scale", base + "_zp"), List.of(base),
+        // no zero point: an int32 DequantizeLinear's defaults to 0, and a vector of zeros costs 4 bytes a channel in the file
+        edit.addNode(base + "_int", "DequantizeLinear", List.of(base + "_int", base + "_scale"), List.of(base),
                 GraphEdit.intAttr("axis", axis));
         holder.setInput(index, base);
     }

@@ -67,6 +67,14 @@ class FixtureAccuracyTest {
         ExportedModel exported = eval.export(QuantPlan.uniform(8, 8));
         assertEquals(int8, eval.score(exported.bytes(), "deployed"), DEPLOYED_TOLERANCE, "exported QDQ model vs simulation");
         assertExportAgreesWithFakeQuant("fashion/resnet8_fmnist.onnx", "fashion/fmnist_test.npz", "fashion/fmnist_calib.npz", eval);
-        System.out.printf("fmnist fp32 %.4f w8a8 %.4f w4a8 %.4f%n", eval.fp32Metric(), int8, int4);
+
+        // the file meets a size budget: 4-bit weights packed two a byte (opset 21), as deployed with the scored accuracy
+        ExportedModel exported4 = eval.export(QuantPlan.uniform(4, 8));
+        double fileRatio = (double) exported4.sizeBytes() / exported.sizeBytes();
+        assertTrue(fileRatio < 0.60, "all-4-bit export " + exported4.sizeBytes() + " bytes against all-8-bit " + exported.sizeBytes());
+        assertEquals(21, ModelLoader.parse(exported4.bytes(), "w4.onnx").opset());
+        assertEquals(int4, eval.score(exported4.bytes(), "deployed"), DEPLOYED_TOLERANCE, "packed int4 export vs scored");
+        System.out.printf("fmnist fp32 %.4f w8a8 %.4f w4a8 %.4f; files w8 %,d w4 %,d (%.3f)%n", eval.fp32Metric(), int8, int4,
+                exported.sizeBytes(), exported4.sizeBytes(), fileRatio);
     }
 }

@@ -112,10 +112,12 @@ class ModelLoaderTest {
     }
 
     @Test
-    void modelsBeforeOpsetThirteenAreUpgradedOnLoad() {
-        assertEquals(13, ModelLoader.parse(TestModels.smallCnn(9).toByteArray(), "cnn.onnx").opset());
-        assertEquals(13, ModelLoader.parse(TestModels.smallCnn(11).toByteArray(), "cnn.onnx").opset());
-        assertEquals(17, ModelLoader.parse(TestModels.smallCnn(17).toByteArray(), "cnn.onnx").opset(), "newer ones stay as they are");
+    void modelsBeforeOpset21AreUpgradedOnLoad() {
+        assertEquals(21, ModelLoader.parse(TestModels.smallCnn(9).toByteArray(), "cnn.onnx").opset());
+        assertEquals(21, ModelLoader.parse(TestModels.smallCnn(11).toByteArray(), "cnn.onnx").opset());
+        OnnxModel from17 = ModelLoader.parse(TestModels.smallCnn(17).toByteArray(), "cnn.onnx");
+        assertEquals(21, from17.opset());
+        assertEquals(17, from17.sourceOpset());
     }
 
     @Test
@@ -131,7 +133,8 @@ class ModelLoaderTest {
     @Test
     void validFixtureModelLoads() {
         OnnxModel m = ModelLoader.load(Fixtures.file("mnist/resnet8_bn.onnx"));
-        assertEquals(13, m.opset());
+        assertEquals(13, m.sourceOpset());
+        assertEquals(21, m.opset());
         assertEquals(1, m.realInputs().size());
         assertEquals("input", m.realInputs().get(0).getName());
         assertEquals("logits", m.outputs().get(0).getName());

@@ -13,12 +13,17 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * What each operator needs to read the same at {@link OpsetUpgrade#TARGET} as at the model's older opset, one rule per
+ * What each operator needs to read the same at {@link OpsetUpgrade#TARGET} as at the model's older opset, in two steps
+ * (to 13 by {@link #upgrade}, from 13 on by {@link #upgradeFrom13}), one rule per
  * change in the ONNX changelog that an inference graph can meet. Each rule is the smallest rewrite that keeps the
  * numbers: attributes that became inputs turn into constant inputs, legacy attributes with their default go, and ops
  * that were replaced (Upsample) or changed meaning (Softmax's axis) are spelled in today's terms.
  */
 final class NodeUpgrades {
+
+    /** Reductions whose axes became an input at 18 (ReduceSum's did at 13). */
+    static final Set<String> REDUCTIONS_18 = Set.of("ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax",
+            "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSumSquare");
 
     /** Ops whose changes between opset 7 and 13 do not alter an inference graph's meaning (new types, looser checks). */
     static final Set<String> UNCHANGED = Set.of("Abs", "Add", "And", "ArgMax", "ArgMin", "AveragePool", "Cast", "Ceil", "Concat",
@@ -38,7 +43,30 @@ final class NodeUpgrades {
         this.ranks = ranks;
     }
 
-    /** The node's replacement at the target opset (itself when nothing changed); {@code from} is the model's opset. */
+    /**
+     * The node at {@link OpsetUpgrade#TARGET} from a graph at opset 13 to 20 ({@code from}). Between 13 and 21 almost
+     * every change only adds types (bfloat16, float8, int4) or optional inputs with a neutral default; the changes
+     * an inference graph can meet are the reductions' axes becoming an input (18), Split needing its output count
+     * when no sizes are given (18) and GroupNormalization's scale and bias becoming per channel (21).
+     */
+    NodeProto upgradeFrom13(NodeProto node, int from) {
+        String op = node.getOpType();
+        if (from < 18 && REDUCTIONS_18.contains(op)) {
+            return axesAsInput(node);
+        }
+        if (from < 18 && op.equals("Split") && (node.getInputCount() < 2 || node.getInput(1).isEmpty())) {
+            // Split-18 wants the count of equal parts said when no sizes are given: the outputs it has
+            return node.toBuilder().addAttribute(UpgradeGraph.intAttr("num_outputs", node.getOutputCount())).build();
+        }
+        if (from < 21 && op.equals("GroupNormalization")) {
+            throw new InvalidInputException(Problem.UNUSABLE, "node " + OnnxModel.nodeName(node) + " is a GroupNormalization at opset "
+                    + from + ", whose scale and bias are per group; from opset 21 they are per channel and BitPlan does not "
+                    + "rewrite them: re-export the model at opset 21");
+        }
+        return node;
+    }
+
+    /** The node's replacement at opset 13 (itself when nothing changed); {@code from} is the model's opset, below 13. */
     List<NodeProto> upgrade(NodeProto node, int from) {
         String op = node.getOpType();
         return switch (op) {
@@ -57,8 +85,8 @@ final class NodeUpgrades {
             default -> {
                 if (!UNCHANGED.contains(op)) {
                     throw new InvalidInputException(Problem.UNUSABLE, "node " + OnnxModel.nodeName(node) + " is a " + op + " at opset "
-                            + from + ", which BitPlan cannot upgrade to opset " + OpsetUpgrade.TARGET
-                            + "; re-export the model at opset " + OpsetUpgrade.TARGET + " or newer");
+                            + from + ", which BitPlan cannot upgrade to opset " + OpsetUpgrade.PER_CHANNEL
+                            + "; re-export the model at opset " + OpsetUpgrade.PER_CHANNEL + " or newer");
                 }
                 yield List.of(node);
             }
@@ -96,7 +124,7 @@ final class NodeUpgrades {
         return b.build();
     }
 
-    /** Squeeze / Unsqueeze / ReduceSum before 13: an axes attribute -> an optional axes input. */
+    /** Squeeze / Unsqueeze / ReduceSum before 13, the other reductions before 18: an axes attribute -> an optional axes input. */
     private NodeProto axesAsInput(NodeProto n) {
         long[] axes = OnnxModel.intsAttribute(n, "axes");
         if (axes == null) {

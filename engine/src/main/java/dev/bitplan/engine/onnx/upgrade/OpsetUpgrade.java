@@ -18,15 +18,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Brings a model from opset 7 to 12 up to {@link #TARGET}, as ONNX Runtime's quantizer does with ONNX's version
- * converter, so that everything downstream sees one opset: DequantizeLinear with a per-channel axis, attributes that
- * became inputs as inputs, Softmax with today's meaning. Node names and tensor names stay; rules are in
- * {@link NodeUpgrades}. An operator it does not know is refused, naming the node, the op and the opset.
+ * Brings a model from opset 7 to 20 up to {@link #TARGET}, as ONNX Runtime's quantizer does with ONNX's version
+ * converter, so that everything downstream sees one opset: DequantizeLinear with a per-channel axis (13), packed int4
+ * and block-wise scales (21), attributes that became inputs as inputs, Softmax with today's meaning. Node names and
+ * tensor names stay; rules are in {@link NodeUpgrades}. An operator it does not know is refused, naming the node, the
+ * op and the opset.
  */
 public final class OpsetUpgrade {
 
-    /** What models are brought to: the first opset with a per-channel DequantizeLinear. */
-    public static final int TARGET = 13;
+    /**
+     * What models are brought to: the first opset that stores int4 packed, two values a byte (ONNX Runtime 1.20 and
+     * later run it), so that a 4-bit weight costs half an 8-bit one in the exported file, not the same.
+     */
+    public static final int TARGET = 21;
+    /** The first opset with a per-channel DequantizeLinear: where the rules for older models stop. */
+    static final int PER_CHANNEL = 13;
     /** The oldest opset the rules cover. */
     public static final int OLDEST = 7;
 
@@ -48,7 +54,14 @@ public final class OpsetUpgrade {
         NodeUpgrades rules = new NodeUpgrades(graph, new Ranks(model));
         List<NodeProto> nodes = new ArrayList<>();
         for (NodeProto n : g.getNodeList()) {
-            nodes.addAll(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx") ? rules.upgrade(n, from) : List.of(n));
+            if (!(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))) {
+                nodes.add(n);
+                continue;
+            }
+            List<NodeProto> at13 = from < PER_CHANNEL ? rules.upgrade(n, from) : List.of(n);
+            for (NodeProto m : at13) {
+                nodes.add(rules.upgradeFrom13(m, Math.max(from, PER_CHANNEL)));
+            }
         }
         GraphProto upgraded = g.toBuilder().clearNode().addAllNode(nodes).addAllInitializer(graph.addedInitializers()).build();
         ModelProto.Builder b = model.toBuilder().setGraph(upgraded).clearOpsetImport();
@@ -56,8 +69,8 @@ public final class OpsetUpgrade {
             boolean onnx = o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx");
             b.addOpsetImport(onnx ? o.toBuilder().setVersion(TARGET).build() : o);
         }
-        // opset 13 needs IR version 7 or newer
-        b.setIrVersion(Math.max(model.getIrVersion(), 7));
+        // opset 21 and int4 tensors need IR version 10 or newer
+        b.setIrVersion(Math.max(model.getIrVersion(), 10));
         // recorded in the model, so inspect, reports and every export carry where it came from
         b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(OnnxModel.UPGRADED_FROM_KEY).setValue(Integer.toString(from)));
         return b.build();

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each rule on a graph of one or two nodes built at the old opset: ONNX Runtime runs the old and the upgraded model on
- * the same input and they must agree, and the upgraded model must be at opset 13 without the legacy form.
+ * the same input and they must agree, and the upgraded model must be at {@link OpsetUpgrade#TARGET} without the legacy form.
  */
 class OpsetUpgradeTest {
 
@@ -172,8 +172,49 @@ class OpsetUpgradeTest {
     }
 
     @Test
-    void modelsAtTheTargetAreLeftAlone() {
+    void reductionsTakeAxesAsInputsFromOpset18() {
+        ModelProto m = checkAgrees(13, b -> {
+            String mean = b.node("ReduceMean").inputs("x").attrInts("axes", 2).attrInt("keepdims", 1).add();
+            return b.node("ReduceMax").inputs(mean).attrInts("axes", 1).attrInt("keepdims", 0).add();
+        });
+        for (String op : List.of("ReduceMean", "ReduceMax")) {
+            assertEquals(2, only(m, op).getInputCount(), op);
+            assertTrue(!hasAttribute(only(m, op), "axes"), op);
+        }
+    }
+
+    @Test
+    void splitIntoEqualPartsSaysHowManyFromOpset18() {
+        NodeProto split = only(checkAgrees(13, b -> {
+            b.node("Split").inputs("x").outputs("a", "c").attrInt("axis", 2).add();
+            return "c";
+        }), "Split");
+        assertEquals(2, split.getAttributeList().stream().filter(a -> a.getName().equals("num_outputs")).findFirst().orElseThrow().getI());
+    }
+
+    @Test
+    void groupNormalizationWithPerGroupScalesIsRefused() {
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> checkAgrees(18, b -> b.node("GroupNormalization")
+                .inputs("x", b.floatInitializer("scale", new float[] {1}, 1), b.floatInitializer("bias", new float[] {0}, 1))
+                .attrInt("num_groups", 1).add()));
+        assertTrue(e.getMessage().contains("GroupNormalization") && e.getMessage().contains("opset 18"), e.getMessage());
+    }
+
+    @Test
+    void anOpset13ModelIsBroughtTo21AndSaysFromWhere() {
         GraphBuilder b = new GraphBuilder("t").opset(13);
+        b.input("x", FLOAT, 2);
+        b.node("Relu").inputs("x").outputs("y").add();
+        b.output("y", FLOAT, 2);
+        OnnxModel upgraded = new OnnxModel(OpsetUpgrade.toTarget(b.build(), "t.onnx"));
+        assertEquals(21, upgraded.opset());
+        assertEquals(13, upgraded.sourceOpset());
+        assertTrue(upgraded.proto().getIrVersion() >= 10, "opset 21 needs IR version 10");
+    }
+
+    @Test
+    void modelsAtTheTargetAreLeftAlone() {
+        GraphBuilder b = new GraphBuilder("t").opset(OpsetUpgrade.TARGET);
         b.input("x", FLOAT, 2);
         b.node("Relu").inputs("x").outputs("y").add();
         b.output("y", FLOAT, 2);
