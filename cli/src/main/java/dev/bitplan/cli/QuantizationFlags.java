@@ -44,13 +44,7 @@ final class QuantizationFlags {
     long seed;
 
     QuantizationOptions quantizationOptions() {
-        ActivationMode mode = switch (activations.toLowerCase(Locale.ROOT)) {
-            case "auto" -> ActivationMode.AUTO;
-            case "static" -> ActivationMode.STATIC;
-            case "dynamic" -> ActivationMode.DYNAMIC;
-            case "none", "weight-only" -> ActivationMode.WEIGHT_ONLY;
-            default -> throw new IllegalArgumentException("--activations must be auto, static, dynamic or none, got '" + activations + "'");
-        };
+        ActivationMode mode = parseActivationMode(activations, "--activations", true);
         WeightClipping clipping = switch (weightClipping.toLowerCase(Locale.ROOT)) {
             case "maxabs", "max-abs" -> WeightClipping.MAX_ABS;
             case "mse" -> WeightClipping.MSE;
@@ -62,6 +56,23 @@ final class QuantizationFlags {
             default -> throw new IllegalArgumentException("--simulation must be integer or fake-quant, got '" + simulation + "'");
         };
         return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn);
+    }
+
+    /** auto (where allowed), static, dynamic, none / weight-only; {@code flag} names the option in the error. */
+    static ActivationMode parseActivationMode(String s, String flag, boolean allowAuto) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "auto" -> {
+                if (!allowAuto) {
+                    throw new IllegalArgumentException(flag + " takes static, dynamic or none, got 'auto'");
+                }
+                yield ActivationMode.AUTO;
+            }
+            case "static" -> ActivationMode.STATIC;
+            case "dynamic" -> ActivationMode.DYNAMIC;
+            case "none", "weight-only" -> ActivationMode.WEIGHT_ONLY;
+            default -> throw new IllegalArgumentException(flag + " must be " + (allowAuto ? "auto, " : "") + "static, dynamic or none, got '"
+                    + s + "'");
+        };
     }
 
     static CalibrationMethod parseCalibration(String s) {

@@ -1,6 +1,7 @@
 package dev.bitplan.cli;
 
 import dev.bitplan.contracts.job.JobSpec;
+import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchSpace;
@@ -37,6 +38,11 @@ final class SearchFlags {
     @Option(names = "--activation-bits", split = ",", defaultValue = "8", description = "activation bits to choose from (default 8)")
     List<Integer> activationBits;
 
+    @Option(names = "--activation-modes", split = ",",
+            description = "how each layer's input may be quantized, chosen per layer by the search: static, dynamic, none "
+                    + "(weight-only), e.g. static,dynamic,none (default: every layer as --activations says)")
+    List<String> activationModes;
+
     @Option(names = "--allow-float", description = "let layers stay float")
     boolean allowFloat;
 
@@ -61,7 +67,9 @@ final class SearchFlags {
     /** The job these flags describe, with the quantization flags beside them; the records' checks name bad values. */
     JobSpec spec(QuantizationFlags quant, Method method) {
         SearchBudgets budgets = new SearchBudgets(maxSizeBytes, maxSizeRatio, maxLatencyMs, maxBops, minMetric, maxDrop);
-        SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs);
+        List<ActivationMode> modes = activationModes == null ? List.of()
+                : activationModes.stream().map(m -> QuantizationFlags.parseActivationMode(m, "--activation-modes", false)).toList();
+        SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs, modes);
         return new JobSpec(method, quant.metric, budgets, space, quant.quantizationOptions(), candidates, quant.seed,
                 quant.calibrationSamples, sensitivitySamples, latencyRuns, latencyBatch);
     }

@@ -1,6 +1,8 @@
 package dev.bitplan.search;
 
 import dev.bitplan.contracts.blob.Sha256;
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.FusionMode;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
@@ -198,14 +200,32 @@ public final class SearchSession {
     }
 
     /** Baselines first (FP32, all 8-bit, all lowest bits), then the solver's plans, as full per-layer plans, without repeats. */
+    /**
+     * A uniform baseline in the search's own options: where activation modes are searched, each layer at its first
+     * option with these bits (the first mode searched), so that its sensitivity and latency were measured.
+     */
+    private QuantPlan uniform(int weightBits, int activationBits) {
+        if (request.space().activationModes().isEmpty()) {
+            return QuantPlan.uniform(weightBits, activationBits);
+        }
+        Map<String, LayerChoice> choices = new LinkedHashMap<>();
+        for (Layer l : model.layers()) {
+            LayerOptions.of(l, request.space()).stream()
+                    .filter(c -> !c.isFloat() && c.weightBits() == weightBits && c.fusion() == FusionMode.FUSED
+                            && (c.activation() == ActivationMode.WEIGHT_ONLY || c.activationBits() == activationBits))
+                    .findFirst().ifPresent(c -> choices.put(l.name(), c));
+        }
+        return QuantPlan.of(choices);
+    }
+
     private List<Proposals.Proposal> baselinesAndSolutions(List<PlanSolution> solutions) {
         int act = request.space().activationBits().get(0);
         int low = request.space().weightBits().stream().min(Integer::compare).orElseThrow();
         List<Proposals.Proposal> out = new ArrayList<>();
         out.add(new Proposals.Proposal("fp32", CandidateKind.BASELINE_FP32, QuantPlan.of(Map.of()), 0));
-        out.add(new Proposals.Proposal("int8", CandidateKind.BASELINE_INT8, QuantPlan.uniform(8, act), 0));
+        out.add(new Proposals.Proposal("int8", CandidateKind.BASELINE_INT8, uniform(8, act), 0));
         if (low < 8) {
-            out.add(new Proposals.Proposal("int4", CandidateKind.BASELINE_INT4, QuantPlan.uniform(low, act), 0));
+            out.add(new Proposals.Proposal("int4", CandidateKind.BASELINE_INT4, uniform(low, act), 0));
         }
         int n = 0;
         for (PlanSolution s : solutions) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.bitplan.contracts.json.Json;
+import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.search.Candidate;
 import dev.bitplan.contracts.search.CandidateKind;
@@ -125,6 +126,24 @@ class PlanSearchTest {
         assertTrue(solverPlans >= 2, "the sweep found several tied plans");
         assertTrue(r.layers().get(0).options().get(0).latencyMsAtBatch() > 0, "the table was also measured at batch 4");
         assertEquals(null, halfBudget.layers().get(0).options().get(0).latencyMsAtBatch(), "only when a batch is named");
+    }
+
+    @Test
+    void activationModesAreChosenPerLayer() {
+        SearchRequest base = request(new SearchBudgets(null, 0.2, null, null, null, null), 11);
+        SearchRequest modes = new SearchRequest(base.model(), base.data(), base.calibrationData(), base.calibrationSamples(),
+                base.sensitivitySamples(), null, base.quantization().withActivationMode(ActivationMode.DYNAMIC),
+                new SearchSpace(List.of(4, 8), List.of(8), false, false, false, List.of(ActivationMode.STATIC, ActivationMode.WEIGHT_ONLY)),
+                base.budgets(), base.candidates(), base.seed(), base.latencyRuns(), 0);
+        SearchReport r = new PlanSearch(modes, RuntimeOptions.defaults(), ProgressListener.NONE).run();
+        // every layer was measured, timed and offered in both modes (calibrated on demand in a dynamic job)
+        assertEquals(List.of("w4a8-static", "w4-weight-only", "w8a8-static", "w8-weight-only"),
+                r.layers().get(0).options().stream().map(o -> o.label()).toList());
+        assertTrue(r.pairs().stream().allMatch(p -> p.optionA().equals("w4a8-static")), "pairs at the first mode searched");
+        Candidate best = r.candidates().stream().filter(c -> c.id().equals(r.recommended())).findFirst().orElseThrow();
+        for (var layer : r.layers()) {
+            assertTrue(best.plan().choiceFor(layer.name()).activation() != null, layer.name() + " has its own mode");
+        }
     }
 
     @Test

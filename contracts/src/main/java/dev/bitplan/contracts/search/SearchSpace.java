@@ -1,5 +1,6 @@
 package dev.bitplan.contracts.search;
 
+import dev.bitplan.contracts.plan.ActivationMode;
 import java.util.List;
 
 /**
@@ -11,9 +12,16 @@ import java.util.List;
  * @param fusionChoices   whether layers may also take their non-default fusion modes (FOLD_BN, UNFUSED)
  * @param tieAddInputs    whether layers whose outputs meet in an Add must take the same option (for runtimes that
  *                        need one scale on both inputs of an integer Add)
+ * @param activationModes how a layer's input may be quantized, per layer ({@code STATIC}, {@code DYNAMIC},
+ *                        {@code WEIGHT_ONLY}); empty: every layer as the job's activation mode says
  */
 public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
-                          boolean tieAddInputs) {
+                          boolean tieAddInputs, List<ActivationMode> activationModes) {
+
+    public SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
+                       boolean tieAddInputs) {
+        this(weightBits, activationBits, allowFloat, fusionChoices, tieAddInputs, null);
+    }
 
     public SearchSpace {
         weightBits = weightBits == null || weightBits.isEmpty() ? List.of(4, 8) : List.copyOf(weightBits);
@@ -23,6 +31,11 @@ public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits
         }
         for (int b : activationBits) {
             check("activation bits", b);
+        }
+        activationModes = activationModes == null ? List.of() : List.copyOf(activationModes);
+        if (activationModes.contains(ActivationMode.AUTO)) {
+            throw new IllegalArgumentException("activation modes to search are STATIC, DYNAMIC and WEIGHT_ONLY; AUTO is the job's default, "
+                    + "not a per-layer option");
         }
     }
 

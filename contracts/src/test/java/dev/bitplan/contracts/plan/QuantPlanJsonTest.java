@@ -34,6 +34,25 @@ class QuantPlanJsonTest {
     }
 
     @Test
+    void aLayerMaySetItsOwnActivationMode() {
+        QuantPlan plan = Json.read("""
+                {"schemaVersion": 1, "layers": {"/q/MatMul": {"weightBits": 8, "activation": "DYNAMIC"},
+                 "/o/MatMul": {"weightBits": 4, "activation": "WEIGHT_ONLY"}, "/k/MatMul": {"weightBits": 8, "activation": "AUTO"}}}
+                """, QuantPlan.class);
+        assertEquals(ActivationMode.DYNAMIC, plan.choiceFor("/q/MatMul").activation());
+        assertEquals("w4-weight-only", plan.choiceFor("/o/MatMul").label());
+        assertEquals(null, plan.choiceFor("/k/MatMul").activation(), "AUTO means the job's mode");
+        assertEquals("w8a8", plan.choiceFor("/k/MatMul").label());
+        assertEquals(plan, Json.read(Json.write(plan), QuantPlan.class));
+        assertTrue(!Json.write(QuantPlan.uniform(8, 8)).contains("activation\""), "no field where the job's mode applies");
+        IllegalArgumentException dynamic4 = assertThrows(IllegalArgumentException.class, () -> Json.read(
+                "{\"schemaVersion\":1,\"layers\":{\"/a\":{\"weightBits\":8,\"activationBits\":4,\"activation\":\"DYNAMIC\"}}}",
+                QuantPlan.class));
+        assertTrue(dynamic4.getMessage().contains("dynamic activations are 8-bit"), dynamic4.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new LayerChoice(null, null, null, true, ActivationMode.STATIC));
+    }
+
+    @Test
     void refusesWhatItCannotMean() {
         assertThrows(IllegalArgumentException.class, () -> Json.read("{\"schemaVersion\": 2}", QuantPlan.class));
         IllegalArgumentException bits = assertThrows(IllegalArgumentException.class,

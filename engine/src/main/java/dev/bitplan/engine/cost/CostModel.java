@@ -113,7 +113,8 @@ public final class CostModel {
         if (choice.isFloat()) {
             return m * FLOAT_BITS * FLOAT_BITS;
         }
-        boolean quantizedActs = mode != ActivationMode.WEIGHT_ONLY && l.kind() != LayerKind.GATHER;
+        ActivationMode own = choice.activation() != null ? choice.activation() : mode;
+        boolean quantizedActs = own != ActivationMode.WEIGHT_ONLY && l.kind() != LayerKind.GATHER;
         return m * choice.weightBits() * (quantizedActs ? choice.activationBits() : FLOAT_BITS);
     }
 }

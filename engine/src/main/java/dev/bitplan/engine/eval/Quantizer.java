@@ -184,10 +184,8 @@ public final class Quantizer {
         return builder;
     }
 
+    /** Runs the calibration pass on first use: also in a dynamic or weight-only job, where a plan's layer may choose static. */
     private synchronized CalibratedActivations calibrated() {
-        if (!ActivationModes.mayNeedCalibration(options.activationMode(), model.layers())) {
-            throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
-        }
         if (calibratedActivations == null) {
             long t0 = System.nanoTime();
             statistics = CalibrationRun.collect(model, calibration, runtime, progress);

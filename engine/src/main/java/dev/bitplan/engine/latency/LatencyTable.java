@@ -120,7 +120,7 @@ public final class LatencyTable {
         if (choice.isFloat() || layer.fusionModes().contains(choice.fusion())) {
             return choice.label();
         }
-        return LayerChoice.of(choice.weightBits(), choice.activationBits(), FusionMode.FUSED).label();
+        return LayerChoice.of(choice.weightBits(), choice.activationBits(), FusionMode.FUSED).withActivation(choice.activation()).label();
     }
 
     @Override

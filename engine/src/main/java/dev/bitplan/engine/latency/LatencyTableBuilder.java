@@ -3,6 +3,7 @@ package dev.bitplan.engine.latency;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.calib.ActivationQuantParams;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.eval.CalibratedActivations;
@@ -11,7 +12,6 @@ import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.layers.Layer;
-import dev.bitplan.engine.qdq.ActivationModes;
 import dev.bitplan.engine.qdq.ActivationParams;
 import dev.bitplan.engine.qdq.QuantizedWeightCache;
 import dev.bitplan.engine.qdq.WeightDataType;
@@ -82,18 +82,22 @@ public final class LatencyTableBuilder {
 
     /**
      * Static activation parameters from one calibration pass over {@code calibration}, as {@code PlanEvaluator}
-     * computes them; where no layer is static at 8-bit activations (dynamic, weight-only, AUTO on a transformer),
-     * parameters that are never consulted.
+     * computes them, on first use: never where no option measured is static (a transformer in a dynamic job).
      */
     public static ActivationParams calibrate(PreparedModel model, SampleSet calibration, QuantizationOptions options,
                                              RuntimeOptions runtime, ProgressListener progress) {
-        if (!ActivationModes.needsCalibration(options.activationMode(), model.layers())) {
-            return (tensor, bits) -> {
-                throw new IllegalStateException("no calibration in " + options.activationMode() + " mode");
-            };
-        }
-        CalibrationCollector statistics = CalibrationRun.collect(model, calibration, runtime, progress);
-        return new CalibratedActivations(statistics, options.calibration(), options.percentile());
+        return new ActivationParams() {
+            private CalibratedActivations calibrated;
+
+            @Override
+            public synchronized ActivationQuantParams params(String tensor, int bits) {
+                if (calibrated == null) {
+                    CalibrationCollector statistics = CalibrationRun.collect(model, calibration, runtime, progress);
+                    calibrated = new CalibratedActivations(statistics, options.calibration(), options.percentile());
+                }
+                return calibrated.params(tensor, bits);
+            }
+        };
     }
 
     /** Session settings; {@link RuntimeOptions#forDeployment()} of them is used. Default: 1 thread, full optimization. */

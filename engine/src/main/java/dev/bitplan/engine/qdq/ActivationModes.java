@@ -1,6 +1,7 @@
 package dev.bitplan.engine.qdq;
 
 import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import java.util.List;
@@ -15,6 +16,14 @@ public final class ActivationModes {
      * {@link ActivationMode#STATIC}, {@link ActivationMode#DYNAMIC} or {@link ActivationMode#WEIGHT_ONLY} for one layer
      * at the activation bits a plan gives it; a Gather (an embedding) is always weight-only.
      */
+    public static ActivationMode of(ActivationMode mode, Layer layer, LayerChoice choice) {
+        if (choice.activation() != null && layer.kind().quantizesActivations()) {
+            return choice.activation();
+        }
+        return of(mode, layer, choice.activationBits());
+    }
+
+    /** The job's mode for one layer at these activation bits (a choice that sets its own mode: the other {@code of}). */
     public static ActivationMode of(ActivationMode mode, Layer layer, int activationBits) {
         if (!layer.kind().quantizesActivations()) {
             return ActivationMode.WEIGHT_ONLY;
@@ -23,15 +32,6 @@ public final class ActivationModes {
             return mode;
         }
         return layer.kind() == LayerKind.MATMUL && activationBits == 8 ? ActivationMode.DYNAMIC : ActivationMode.STATIC;
-    }
-
-    /** Whether some layer may need calibrated ranges: any layer that is static at 8-bit activations, or AUTO's 4-bit MatMuls. */
-    public static boolean mayNeedCalibration(ActivationMode mode, List<Layer> layers) {
-        return switch (mode) {
-            case STATIC -> true;
-            case DYNAMIC, WEIGHT_ONLY -> false;
-            case AUTO -> layers.stream().anyMatch(l -> l.kind().quantizesActivations());
-        };
     }
 
     /** Whether the default plan (8-bit activations everywhere) needs calibrated ranges. */

@@ -124,7 +124,7 @@ public final class PlanRewriter {
             LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
             boolean integerOutput = integerReadElsewhere.contains(layer.quantizedOutput(mode))
                     || integerReaders.onlyInteger(layer.quantizedOutput(mode));
-            ActivationMode activation = ActivationModes.of(options.activationMode(), layer, choice.activationBits());
+            ActivationMode activation = ActivationModes.of(options.activationMode(), layer, choice);
             if (form.integer() && activation == ActivationMode.DYNAMIC && layer.kind() == LayerKind.MATMUL
                     && !integerOutput && choice.activationBits() == 8) {
                 dynamicMatMuls.rewrite(layer, weightPrefix(layer) + "_w" + choice.weightBits(), lw.quantized(), storage, notes);
@@ -183,7 +183,7 @@ public final class PlanRewriter {
         for (Layer layer : layers) {
             LayerChoice choice = plan.choiceFor(layer.name());
             if (!choice.isFloat()
-                    && ActivationModes.of(options.activationMode(), layer, choice.activationBits()) != ActivationMode.WEIGHT_ONLY) {
+                    && ActivationModes.of(options.activationMode(), layer, choice) != ActivationMode.WEIGHT_ONLY) {
                 out.add(layer.name());
             }
         }

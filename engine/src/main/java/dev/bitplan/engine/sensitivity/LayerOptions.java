@@ -1,5 +1,6 @@
 package dev.bitplan.engine.sensitivity;
 
+import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.FusionMode;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.search.SearchSpace;
@@ -8,7 +9,10 @@ import dev.bitplan.engine.layers.LayerKind;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The options a layer has in a search space: bits x activation bits x the fusion modes its pattern allows, and float. */
+/**
+ * The options a layer has in a search space: bits x activation bits x the fusion modes its pattern allows x the
+ * activation modes searched (for layers that quantize their input), and float.
+ */
 public final class LayerOptions {
 
     private LayerOptions() {
@@ -19,10 +23,19 @@ public final class LayerOptions {
         List<FusionMode> modes = space.fusionChoices() ? layer.fusionModes() : List.of(FusionMode.FUSED);
         // a Gather is weight-only: its activation bits mean nothing, so only the first is offered
         List<Integer> actBits = layer.kind() == LayerKind.GATHER ? space.activationBits().subList(0, 1) : space.activationBits();
+        List<ActivationMode> activationModes = space.activationModes().isEmpty() || !layer.kind().quantizesActivations()
+                ? java.util.Collections.singletonList(null) : space.activationModes();
         for (int w : space.weightBits()) {
             for (int a : actBits) {
                 for (FusionMode m : modes) {
-                    out.add(LayerChoice.of(w, a, m));
+                    for (ActivationMode mode : activationModes) {
+                        // dynamic is 8-bit only; weight-only reads no activation bits, so it is offered at the first
+                        if (mode == ActivationMode.DYNAMIC && a != 8
+                                || mode == ActivationMode.WEIGHT_ONLY && a != actBits.get(0)) {
+                            continue;
+                        }
+                        out.add(LayerChoice.of(w, a, m).withActivation(mode));
+                    }
                 }
             }
         }

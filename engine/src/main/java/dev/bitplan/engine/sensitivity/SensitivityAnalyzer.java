@@ -1,5 +1,6 @@
 package dev.bitplan.engine.sensitivity;
 
+import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.FusionMode;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantPlan;
@@ -78,23 +79,30 @@ public final class SensitivityAnalyzer {
 
     /**
      * Interactions of adjacent layers, both at their lowest weight bits (default fusion, first activation
-     * bits): divergence of the pair minus the two single divergences.
+     * bits, first activation mode searched): divergence of the pair minus the two single divergences.
      */
     public List<PairSensitivity> pairs(List<LayerSensitivity> singles) {
         int low = space.weightBits().stream().min(Integer::compare).orElseThrow();
-        LayerChoice choice = LayerChoice.of(low, space.activationBits().get(0), FusionMode.FUSED);
         List<LayerGraph.Edge> edges = LayerGraph.edges(evaluator.model().folded(), evaluator.model().layers());
         List<PairSensitivity> out = new ArrayList<>();
         for (int i = 0; i < edges.size(); i++) {
             LayerGraph.Edge e = edges.get(i);
-            String label = choice.label();
-            double a = single(singles, e.from().name(), label);
-            double b = single(singles, e.to().name(), label);
-            Measured both = measure(QuantPlan.of(Map.of(e.from().name(), choice, e.to().name(), choice)));
-            out.add(new PairSensitivity(e.from().name(), label, e.to().name(), label, both.divergence() - a - b));
+            LayerChoice from = pairChoice(e.from(), low);
+            LayerChoice to = pairChoice(e.to(), low);
+            double a = single(singles, e.from().name(), from.label());
+            double b = single(singles, e.to().name(), to.label());
+            Measured both = measure(QuantPlan.of(Map.of(e.from().name(), from, e.to().name(), to)));
+            out.add(new PairSensitivity(e.from().name(), from.label(), e.to().name(), to.label(), both.divergence() - a - b));
             progress.progress("pair interactions", i + 1, edges.size());
         }
         return out;
+    }
+
+    /** The option a layer takes in the pair measurements: one of those {@link LayerOptions} offers it. */
+    private LayerChoice pairChoice(Layer layer, int weightBits) {
+        ActivationMode mode = space.activationModes().isEmpty() || !layer.kind().quantizesActivations() ? null : space.activationModes().get(0);
+        int activationBits = mode == ActivationMode.DYNAMIC ? 8 : space.activationBits().get(0);
+        return LayerChoice.of(weightBits, activationBits, FusionMode.FUSED).withActivation(mode);
     }
 
     private static double single(List<LayerSensitivity> singles, String layer, String label) {

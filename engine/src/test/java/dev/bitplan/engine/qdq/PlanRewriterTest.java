@@ -201,6 +201,39 @@ class PlanRewriterTest {
     }
 
     @Test
+    void eachLayerMayQuantizeItsInputItsOwnWay() {
+        PlanEvaluator eval = evaluator(TestModels.transformerLike(13, false), SampleSets.tokens(3, 32), SampleSets.tokens(4, 32),
+                QuantizationOptions.defaults().withActivationMode(ActivationMode.STATIC));
+        List<String> matmuls = eval.model().layers().stream().filter(l -> l.kind() == dev.bitplan.engine.layers.LayerKind.MATMUL)
+                .map(dev.bitplan.engine.layers.Layer::name).toList();
+        assertTrue(matmuls.size() >= 3, matmuls.toString());
+        String dynamic = matmuls.get(0);
+        String weightOnly = matmuls.get(1);
+        String fixed = matmuls.get(2);
+        QuantPlan plan = QuantPlan.of(Map.of(dynamic, LayerChoice.of(8, 8).withActivation(ActivationMode.DYNAMIC),
+                weightOnly, LayerChoice.of(8, 8).withActivation(ActivationMode.WEIGHT_ONLY), fixed, LayerChoice.of(8, 8)));
+        ModelProto sim = eval.exportSimulation(plan);
+        assertEquals("DynamicQuantizeLinear", quantizerOfInput(sim, dynamic));
+        assertEquals("none", quantizerOfInput(sim, weightOnly));
+        assertEquals("QuantizeLinear", quantizerOfInput(sim, fixed), "the job's mode where the layer sets none");
+        assertTrue(eval.evaluate(plan) > 20, "SQNR");
+        assertTrue(eval.score(eval.export(plan).bytes(), "deployed") > 20, "deployed SQNR");
+    }
+
+    /** The op that quantizes a layer's input: QuantizeLinear, DynamicQuantizeLinear, or "none" when it reads floats. */
+    private static String quantizerOfInput(ModelProto m, String layerNode) {
+        Map<String, NodeProto> producers = m.getGraph().getNodeList().stream()
+                .flatMap(n -> n.getOutputList().stream().map(o -> Map.entry(o, n)))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        NodeProto layer = m.getGraph().getNodeList().stream().filter(n -> n.getName().equals(layerNode)).findFirst().orElseThrow();
+        NodeProto dq = producers.get(layer.getInput(0));
+        if (dq == null || !dq.getOpType().equals("DequantizeLinear")) {
+            return "none";
+        }
+        return producers.get(dq.getInput(0)).getOpType();
+    }
+
+    @Test
     void fourBitActivationsStayOnSixteenLevels() {
         PlanEvaluator eval = evaluator(TestModels.mlpChain(4), SampleSets.vectors(5, 64, 16), SampleSets.vectors(6, 64, 16),
                 QuantizationOptions.defaults());

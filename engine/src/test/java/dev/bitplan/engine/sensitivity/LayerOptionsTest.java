@@ -1,0 +1,42 @@
+package dev.bitplan.engine.sensitivity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.bitplan.contracts.plan.ActivationMode;
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.search.SearchSpace;
+import dev.bitplan.engine.eval.PreparedModel;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.layers.LayerKind;
+import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.testmodels.TestModels;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The options a search offers a layer, with activation modes searched per layer. */
+class LayerOptionsTest {
+
+    private static final PreparedModel MODEL = PreparedModel.of(new OnnxModel(TestModels.transformerLike(13, false)));
+
+    private static Layer first(LayerKind kind) {
+        return MODEL.layers().stream().filter(l -> l.kind() == kind).findFirst().orElseThrow();
+    }
+
+    @Test
+    void withoutModesEveryLayerTakesTheJobsMode() {
+        SearchSpace space = new SearchSpace(List.of(4, 8), List.of(8), false, false, false);
+        assertEquals(List.of("w4a8", "w8a8"), LayerOptions.of(first(LayerKind.MATMUL), space).stream().map(LayerChoice::label).toList());
+    }
+
+    @Test
+    void modesMultiplyTheOptionsOfLayersThatQuantizeTheirInput() {
+        SearchSpace space = new SearchSpace(List.of(4, 8), List.of(4, 8), false, false, false,
+                List.of(ActivationMode.STATIC, ActivationMode.DYNAMIC, ActivationMode.WEIGHT_ONLY));
+        // dynamic only at 8-bit activations; weight-only once per weight bits (it reads no activation bits)
+        assertEquals(List.of("w4a4-static", "w4-weight-only", "w4a8-static", "w4a8-dynamic", "w8a4-static", "w8-weight-only",
+                        "w8a8-static", "w8a8-dynamic"),
+                LayerOptions.of(first(LayerKind.MATMUL), space).stream().map(LayerChoice::label).toList());
+        // an embedding is weight-only whatever is searched
+        assertEquals(List.of("w4a4", "w8a4"), LayerOptions.of(first(LayerKind.GATHER), space).stream().map(LayerChoice::label).toList());
+    }
+}
