@@ -61,7 +61,7 @@ final class QuantizationFlags {
             case "fake-quant", "fakequant", "fake_quant" -> Simulation.FAKE_QUANT;
             default -> throw new IllegalArgumentException("--simulation must be integer or fake-quant, got '" + simulation + "'");
         };
-        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn);
+        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn, 0);
     }
 
     static CalibrationMethod parseCalibration(String s) {
