@@ -1,5 +1,7 @@
 package dev.bitplan.engine.eval;
 
+import dev.bitplan.engine.InvalidInputException;
+import dev.bitplan.engine.InvalidInputException.Problem;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerDiscovery;
 import dev.bitplan.engine.onnx.OnnxModel;
@@ -37,6 +39,11 @@ public final class SmoothQuantPass {
         Map<String, float[]> scales = new LinkedHashMap<>();
         OnnxModel smoothed = model.folded();
         if (!sites.isEmpty()) {
+            if (calibration.size() == 0) {
+                // with no activation seen every channel would take the floor's scale: refuse rather than fold nonsense
+                throw new InvalidInputException(Problem.BAD_REQUEST, "SmoothQuant measures activations on the calibration samples; "
+                        + "there are none");
+            }
             Map<String, Integer> channels = new LinkedHashMap<>();
             sites.forEach(s -> channels.put(s.output(), s.channels()));
             ChannelAbsMax activations = new ChannelAbsMax(channels);

@@ -152,4 +152,13 @@ class SmoothQuantTest {
             assertEquals(before[j] / s[j], after[j], 1e-6 * Math.abs(before[j] / s[j]));
         }
     }
+
+    @Test
+    void withoutCalibrationSamplesThereIsNothingToMeasureAndItSaysSo() {
+        PreparedModel model = PreparedModel.of(new OnnxModel(TestModels.layerNormEncoder(false)));
+        SampleSet some = SampleSets.sentences(7, 4, 12);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.bitplan.engine.InvalidInputException.class, () -> SmoothQuantPass.apply(
+                model, new SampleSet(some.inputs(), null, new int[0]), 0.5, RT, ProgressListener.NONE));
+        assertTrue(e.getMessage().contains("calibration samples"), e.getMessage());
+    }
 }
