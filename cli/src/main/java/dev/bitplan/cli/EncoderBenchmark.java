@@ -52,7 +52,7 @@ final class EncoderBenchmark implements Callable<Integer> {
             PlanEvaluator eval = engine.evaluator(base.withActivationMode(mode), progress);
             if (first == null) {
                 first = eval;
-                rows.add(new Row("FP32", eval.fp32Metric(), null, size(engine.model), eval.model().foldedBytes()));
+                rows.add(new Row("FP32", eval.fp32Metric(), null, size(engine.model), eval.floatModel().foldedBytes()));
             }
             QuantPlan w8 = QuantPlan.uniform(8, 8);
             double scored = eval.evaluate(w8);

@@ -48,7 +48,7 @@ final class EngineBenchmark implements Callable<Integer> {
 
         eval.calibrate();
         long calibrationMs = eval.calibrationMillis();
-        byte[] fp32 = eval.model().foldedBytes();
+        byte[] fp32 = eval.floatModel().foldedBytes();
         Quantizer.ScoringModel w8 = eval.scoringModel(QuantPlan.uniform(8, 8));
         Quantizer.ScoringModel w4 = eval.scoringModel(QuantPlan.uniform(4, 8));
         byte[] fake8 = eval.exportSimulation(QuantPlan.uniform(8, 8)).toByteArray();

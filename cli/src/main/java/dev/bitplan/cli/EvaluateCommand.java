@@ -63,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ExportedModel exported = eval.export(plan, WeightDataType.parse(weightStorage));
         double deployed = eval.deployedMetric(plan, exported, quantized, "deployed model");
         progress.message("[latency] " + latencyRuns + " batch-1 runs per model");
-        double[] latency = eval.latencyMillis(java.util.List.of(eval.model().foldedBytes(), exported.bytes()), latencyRuns);
+        double[] latency = eval.latencyMillis(java.util.List.of(eval.floatModel().foldedBytes(), exported.bytes()), latencyRuns);
         double fp32Latency = latency[0];
         double quantLatency = latency[1];
         if (export != null) {

@@ -40,6 +40,11 @@ final class QuantizationFlags {
             description = "what plans are scored on: integer (ONNX Runtime's integer kernels, as deployed; default) or fake-quant")
     String simulation;
 
+    @Option(names = "--smoothquant", paramLabel = "ALPHA", defaultValue = "0",
+            description = "SmoothQuant: move this share (0 < ALPHA < 1, e.g. 0.5) of each activation channel's outliers into the "
+                    + "weights of the MatMul layers that read a LayerNorm, exactly in FP32, before calibration (default 0: off)")
+    double smoothQuantAlpha;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed of the calibration / validation split")
     long seed;
 
@@ -55,7 +60,10 @@ final class QuantizationFlags {
             case "fake-quant", "fakequant", "fake_quant" -> Simulation.FAKE_QUANT;
             default -> throw new IllegalArgumentException("--simulation must be integer or fake-quant, got '" + simulation + "'");
         };
-        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn);
+        if (!(smoothQuantAlpha == 0 || (smoothQuantAlpha > 0 && smoothQuantAlpha < 1))) {
+            throw new IllegalArgumentException("--smoothquant must be 0 (off) or in (0, 1), e.g. 0.5, got " + smoothQuantAlpha);
+        }
+        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn, smoothQuantAlpha);
     }
 
     /** auto (where allowed), static, dynamic, none / weight-only; {@code flag} names the option in the error. */

@@ -10,9 +10,13 @@ package dev.bitplan.contracts.plan;
  *                         hardware without per-channel support)
  * @param weightClipping   how each weight channel's clip value is chosen
  * @param simulation       which model plans are scored on: integer kernels (the default) or fake quantization
+ * @param smoothQuantAlpha SmoothQuant's migration strength: 0 (the default, also when absent from JSON) leaves the
+ *                         model as it is; a value in (0, 1) moves that share of each activation channel's outliers
+ *                         into the weights of the MatMul layers that read a LayerNorm, before calibration
  */
 public record QuantizationOptions(ActivationMode activationMode, CalibrationMethod calibration, double percentile,
-                                  boolean perChannel, WeightClipping weightClipping, Simulation simulation) {
+                                  boolean perChannel, WeightClipping weightClipping, Simulation simulation,
+                                  double smoothQuantAlpha) {
 
     public QuantizationOptions {
         activationMode = activationMode == null ? ActivationMode.AUTO : activationMode;
@@ -23,30 +27,44 @@ public record QuantizationOptions(ActivationMode activationMode, CalibrationMeth
         }
         weightClipping = weightClipping == null ? WeightClipping.MAX_ABS : weightClipping;
         simulation = simulation == null ? Simulation.INTEGER : simulation;
+        // 1 would move every outlier into the weights (and 0 is off), so only the open interval is a setting
+        if (!(smoothQuantAlpha == 0 || (smoothQuantAlpha > 0 && smoothQuantAlpha < 1))) {
+            throw new IllegalArgumentException("smoothQuantAlpha must be 0 (off) or in (0, 1), got " + smoothQuantAlpha);
+        }
     }
 
     public static QuantizationOptions defaults() {
         return new QuantizationOptions(ActivationMode.AUTO, CalibrationMethod.MINMAX, 99.99, true, WeightClipping.MAX_ABS,
-                Simulation.INTEGER);
+                Simulation.INTEGER, 0);
     }
 
     public QuantizationOptions withActivationMode(ActivationMode mode) {
-        return new QuantizationOptions(mode, calibration, percentile, perChannel, weightClipping, simulation);
+        return new QuantizationOptions(mode, calibration, percentile, perChannel, weightClipping, simulation, smoothQuantAlpha);
     }
 
     public QuantizationOptions withCalibration(CalibrationMethod method) {
-        return new QuantizationOptions(activationMode, method, percentile, perChannel, weightClipping, simulation);
+        return new QuantizationOptions(activationMode, method, percentile, perChannel, weightClipping, simulation, smoothQuantAlpha);
     }
 
     public QuantizationOptions withPerChannel(boolean value) {
-        return new QuantizationOptions(activationMode, calibration, percentile, value, weightClipping, simulation);
+        return new QuantizationOptions(activationMode, calibration, percentile, value, weightClipping, simulation, smoothQuantAlpha);
     }
 
     public QuantizationOptions withWeightClipping(WeightClipping clipping) {
-        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, clipping, simulation);
+        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, clipping, simulation, smoothQuantAlpha);
     }
 
     public QuantizationOptions withSimulation(Simulation value) {
-        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, weightClipping, value);
+        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, weightClipping, value, smoothQuantAlpha);
+    }
+
+    /** SmoothQuant's alpha: 0 turns it off, (0, 1) on. */
+    public QuantizationOptions withSmoothQuantAlpha(double alpha) {
+        return new QuantizationOptions(activationMode, calibration, percentile, perChannel, weightClipping, simulation, alpha);
+    }
+
+    /** Whether activation outliers are migrated into the weights before calibration. */
+    public boolean smoothQuant() {
+        return smoothQuantAlpha > 0;
     }
 }

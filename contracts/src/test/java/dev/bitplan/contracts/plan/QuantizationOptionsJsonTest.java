@@ -1,10 +1,14 @@
 package dev.bitplan.contracts.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitplan.contracts.json.Json;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Quantization settings in job specs: what an absent field means, and the simulation choice. */
 class QuantizationOptionsJsonTest {
@@ -35,5 +39,28 @@ class QuantizationOptionsJsonTest {
     @Test
     void anUnknownSimulationIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Json.read("{\"simulation\": \"EXACT\"}", QuantizationOptions.class));
+    }
+
+    @Test
+    void smoothQuantIsOffWhenAbsentAndItsAlphaRoundTrips() {
+        assertEquals(0.0, Json.read("{\"perChannel\": true}", QuantizationOptions.class).smoothQuantAlpha(),
+                "a job spec written before the option reads as off");
+        QuantizationOptions on = QuantizationOptions.defaults().withSmoothQuantAlpha(0.5);
+        String json = Json.write(on);
+        assertTrue(json.contains("\"smoothQuantAlpha\" : 0.5"), json);
+        QuantizationOptions read = Json.read(json, QuantizationOptions.class);
+        assertEquals(on, read);
+        assertTrue(read.smoothQuant());
+        assertEquals(0.5, read.withActivationMode(ActivationMode.STATIC).withSimulation(Simulation.FAKE_QUANT).smoothQuantAlpha(),
+                "the with-ers keep it");
+        assertFalse(QuantizationOptions.defaults().smoothQuant());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "1.5", "-0.2", "\"NaN\""})
+    void aSmoothQuantAlphaOutsideTheOpenUnitIntervalIsRefusedByName(String alpha) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.read("{\"smoothQuantAlpha\": " + alpha + "}", QuantizationOptions.class));
+        assertTrue(e.getMessage().contains("smoothQuantAlpha must be 0 (off) or in (0, 1)"), e.getMessage());
     }
 }

@@ -56,8 +56,14 @@ public final class PlanEvaluator {
         return quantizer;
     }
 
+    /** The float model plans are quantized from (the SmoothQuant form when that option is on). */
     public PreparedModel model() {
         return quantizer.model();
+    }
+
+    /** The model as given: the FP32 reference, and what FP32 latency is measured on. */
+    public PreparedModel floatModel() {
+        return quantizer.floatModel();
     }
 
     public CostModel cost() {
@@ -183,7 +189,7 @@ public final class PlanEvaluator {
 
     private void ensureReference() {
         if (reference == null) {
-            reference = run(model().foldedBytes(), quantizer.runtime().forSimulation(), "fp32 reference");
+            reference = run(floatModel().foldedBytes(), quantizer.runtime().forSimulation(), "fp32 reference");
             fp32Metric = MetricCalculator.score(metric, reference, reference, samples.selectedLabels(),
                     reference.length / samples.size(), runner.tokenMask());
         }

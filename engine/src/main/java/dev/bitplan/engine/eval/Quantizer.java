@@ -17,8 +17,10 @@ import dev.bitplan.engine.qdq.PlanRewriter;
 import dev.bitplan.engine.qdq.QuantizedWeightCache;
 import dev.bitplan.engine.qdq.WeightDataType;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,7 +32,9 @@ public final class Quantizer {
 
     private static final Set<String> WEIGHTED_OPS = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");
 
+    private final PreparedModel floatModel;
     private final PreparedModel model;
+    private final List<String> notes;
     private final SampleSet calibration;
     private final QuantizationOptions options;
     private final RuntimeOptions runtime;
@@ -45,17 +49,38 @@ public final class Quantizer {
 
     public Quantizer(PreparedModel model, SampleSet calibration, QuantizationOptions options, RuntimeOptions runtime,
                      ProgressListener progress) {
-        this.model = model.requireLayers();
+        this.floatModel = model.requireLayers();
         this.calibration = calibration;
         this.options = options;
         this.runtime = runtime;
         this.progress = progress;
-        this.weights = new QuantizedWeightCache(model.folded(), options);
-        this.cost = new CostModel(model.folded(), model.layers(), ShapeProbe.macs(model, calibration.inputs()), options.perChannel());
+        if (options.smoothQuant()) {
+            // before anything reads the weights or the activations: calibration, scoring and the export all see the smoothed model
+            SmoothQuantPass.Result smoothed = SmoothQuantPass.apply(floatModel, calibration, options.smoothQuantAlpha(), runtime, progress);
+            this.model = smoothed.model();
+            this.notes = smoothed.notes();
+        } else {
+            this.model = floatModel;
+            this.notes = List.of();
+        }
+        this.weights = new QuantizedWeightCache(this.model.folded(), options);
+        this.cost = new CostModel(this.model.folded(), this.model.layers(), ShapeProbe.macs(this.model, calibration.inputs()),
+                options.perChannel());
     }
 
+    /** The float model plans are quantized from: the model as given, or its SmoothQuant form (the same layers). */
     public PreparedModel model() {
         return model;
+    }
+
+    /** The model as given, before SmoothQuant: the FP32 reference that plans are compared with. */
+    public PreparedModel floatModel() {
+        return floatModel;
+    }
+
+    /** What was done to the float model before quantization (SmoothQuant), for reports; empty when nothing. */
+    public List<String> notes() {
+        return notes;
     }
 
     public QuantizationOptions options() {
@@ -164,7 +189,9 @@ public final class Quantizer {
 
     public ExportedModel export(QuantPlan plan, WeightDataType storage) {
         PlanRewriter.Result deployed = builder().build(plan, ModelForm.DEPLOYABLE, storage);
-        return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
+        List<String> all = new ArrayList<>(notes);
+        all.addAll(deployed.notes());
+        return new ExportedModel(deployed.model().toByteArray(), all);
     }
 
     /** Runs the calibration pass now if the default plan needs static ranges (it otherwise runs when first needed). */

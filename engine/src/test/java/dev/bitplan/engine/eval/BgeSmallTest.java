@@ -69,4 +69,19 @@ class BgeSmallTest {
         assertEquals(null, ops.get("DequantizeLinear"), "no table is dequantized whole: embeddings gather integer rows");
         assertEquals(scored, e.score(exported.bytes(), "deployed"), 2e-4, "ONNX Runtime's defaults compute what was scored");
     }
+
+    @Test
+    void smoothQuantFoldingIsExactInFp32() {
+        SmoothQuantPass.Result r = SmoothQuantPass.apply(model, samples.calibration(), 0.5, RuntimeOptions.defaults(), ProgressListener.NONE);
+        // every LayerNorm but the last (a graph output): 12 feed Q, K and V, 12 the FFN's first MatMul; each is read by a residual Add too
+        assertEquals(24, r.sites().size(), r.notes().toString());
+        assertEquals(48, r.sites().stream().mapToInt(s -> s.readers().size()).sum());
+        PlanEvaluator e = evaluator(ActivationMode.AUTO);
+        SampleSet few = new SampleSet(samples.validation().inputs(), null, Arrays.copyOf(samples.validation().indices(), 64));
+        PlanEvaluator on64 = e.onSamples(few, ProgressListener.NONE);
+        float[] asGiven = on64.run(model.foldedBytes(), RuntimeOptions.defaults().forSimulation(), "fp32");
+        float[] smoothed = on64.run(r.model().foldedBytes(), RuntimeOptions.defaults().forSimulation(), "smoothed fp32");
+        double error = SmoothQuantTest.maxRelativeError(smoothed, asGiven);
+        assertTrue(error < 1e-5, "smoothing changed BGE-small's FP32 outputs by " + error);
+    }
 }

@@ -184,6 +184,68 @@ public final class TestModels {
         return b.build();
     }
 
+    /** Quantizable layers of {@link #layerNormEncoder}, in graph order. */
+    public static final List<String> LAYER_NORM_ENCODER_LAYERS = List.of("/embed/Gather", "/attn/query/MatMul", "/attn/value/MatMul",
+            "/head/MatMul");
+
+    /**
+     * A post-LN, BERT-shaped block with activation outliers, for SmoothQuant: {@code input_ids}, {@code attention_mask}
+     * int64 [batch, tokens] -> Gather on [50, 16] (channels 3 and 11 twenty times larger) -> LayerNorm 1 (gamma and
+     * beta with outliers of their own) read by two MatMul layers [16, 16] + bias ("query" and "value") and by the
+     * residual Add -> Add(Relu(query), value) -> residual Add -> LayerNorm 2 read only by the head MatMul [16, 16] + bias
+     * -> {@code last_hidden_state} [batch, tokens, 16]. With {@code fusedOp} both LayerNorms are the
+     * {@code LayerNormalization} op (opset 17); without, the decomposed form an opset-11 export has (ReduceMean, Sub,
+     * Pow, ReduceMean, Add eps, Sqrt, Div, Mul gamma, Add beta; opset 13).
+     */
+    public static ModelProto layerNormEncoder(boolean fusedOp) {
+        GraphBuilder b = new GraphBuilder("layer_norm_encoder").opset(fusedOp ? 17 : 13).seed(37).producer("pytorch");
+        String ids = b.input("input_ids", INT64, "batch", "tokens");
+        b.input("attention_mask", INT64, "batch", "tokens");
+        float[] embeddings = TestData.floats(b.seed(), VOCAB * HIDDEN);
+        for (int v = 0; v < VOCAB; v++) {
+            embeddings[v * HIDDEN + 3] *= 20;
+            embeddings[v * HIDDEN + 11] *= 20;
+        }
+        String table = b.floatInitializer("embed.weight", embeddings, VOCAB, HIDDEN);
+        String emb = b.node("Gather").name("/embed/Gather").inputs(table, ids).attrInt("axis", 0).add();
+        String n1 = layerNorm(b, "/ln1", "ln1", emb, fusedOp, 5);
+        String q = b.node("MatMul").name("/attn/query/MatMul").inputs(n1, b.heWeight("attn.query.weight", HIDDEN, HIDDEN, HIDDEN)).add();
+        q = b.node("Add").name("/attn/query/Add").inputs(q, b.normalInitializer("attn.query.bias", 0.0, 0.1, HIDDEN)).add();
+        String v = b.node("MatMul").name("/attn/value/MatMul").inputs(n1, b.heWeight("attn.value.weight", HIDDEN, HIDDEN, HIDDEN)).add();
+        v = b.node("Add").name("/attn/value/Add").inputs(v, b.normalInitializer("attn.value.bias", 0.0, 0.1, HIDDEN)).add();
+        String h = b.node("Add").name("/attn/mix/Add").inputs(b.node("Relu").name("/attn/act/Relu").inputs(q).add(), v).add();
+        String r = b.node("Add").name("/attn/residual/Add").inputs(n1, h).add();
+        String n2 = layerNorm(b, "/ln2", "ln2", r, fusedOp, 9);
+        String y = b.node("MatMul").name("/head/MatMul").inputs(n2, b.heWeight("head.weight", HIDDEN, HIDDEN, HIDDEN)).add();
+        b.node("Add").name("/head/Add").inputs(y, b.normalInitializer("head.bias", 0.0, 0.1, HIDDEN)).outputs("last_hidden_state").add();
+        b.output("last_hidden_state", FLOAT, "batch", "tokens", HIDDEN);
+        return b.build();
+    }
+
+    /** A LayerNorm over the last axis whose gamma is 1 +- 0.2 but 8 at {@code outlier}, and beta 0 +- 0.1. */
+    static String layerNorm(GraphBuilder b, String prefix, String params, String x, boolean fusedOp, int outlier) {
+        float[] g = new float[HIDDEN];
+        java.util.Random random = new java.util.Random(b.seed() + outlier);
+        for (int c = 0; c < HIDDEN; c++) {
+            g[c] = c == outlier ? 8f : 1f + 0.2f * (float) random.nextGaussian();
+        }
+        String gamma = b.floatInitializer(params + ".weight", g, HIDDEN);
+        String beta = b.normalInitializer(params + ".bias", 0.0, 0.1, HIDDEN);
+        if (fusedOp) {
+            return b.node("LayerNormalization").name(prefix + "/LayerNormalization").inputs(x, gamma, beta).attrInt("axis", -1)
+                    .attrFloat("epsilon", 1e-12f).add();
+        }
+        String mu = b.node("ReduceMean").name(prefix + "/ReduceMean").inputs(x).attrInts("axes", -1).attrInt("keepdims", 1).add();
+        String d = b.node("Sub").name(prefix + "/Sub").inputs(x, mu).add();
+        String sq = b.node("Pow").name(prefix + "/Pow").inputs(d, b.constantFloat(prefix + "/Constant", new float[] {2f})).add();
+        String var = b.node("ReduceMean").name(prefix + "/ReduceMean_1").inputs(sq).attrInts("axes", -1).attrInt("keepdims", 1).add();
+        String std = b.node("Sqrt").name(prefix + "/Sqrt").inputs(
+                b.node("Add").name(prefix + "/Add").inputs(var, b.constantFloat(prefix + "/Constant_1", new float[] {1e-12f})).add()).add();
+        String n = b.node("Div").name(prefix + "/Div").inputs(d, std).add();
+        String scaled = b.node("Mul").name(prefix + "/Mul").inputs(n, gamma).add();
+        return b.node("Add").name(prefix + "/Add_1").inputs(scaled, beta).add();
+    }
+
     /**
      * Small CNN exercising Conv with/without bias, BatchNormalization (to fold), depthwise and
      * grouped Conv, ReLU6 as Clip, ConvTranspose, strided Conv, GlobalAveragePool, Flatten and Gemm.
