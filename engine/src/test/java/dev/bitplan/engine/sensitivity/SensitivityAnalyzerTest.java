@@ -65,5 +65,19 @@ class SensitivityAnalyzerTest {
         List<PairSensitivity> pairs = analyzer.pairs(all);
         assertTrue(pairs.size() >= 9, "every layer but the stem has a producer: " + pairs.size());
         assertTrue(pairs.stream().anyMatch(p -> p.layerA().equals("/stem/stem.0/Conv") && p.layerB().equals("/layer1/conv1/Conv")));
+
+        // capped: the pairs whose two layers cost most alone (the smaller of the two), the same interactions as before
+        List<PairSensitivity> capped = analyzer.maxPairs(3).pairs(all);
+        assertEquals(3, capped.size());
+        java.util.function.ToDoubleFunction<PairSensitivity> weaker = p -> Math.min(
+                all.stream().filter(l -> l.layer().equals(p.layerA())).findFirst().orElseThrow().option(p.optionA()).divergence(),
+                all.stream().filter(l -> l.layer().equals(p.layerB())).findFirst().orElseThrow().option(p.optionB()).divergence());
+        double lowestKept = capped.stream().mapToDouble(weaker).min().orElseThrow();
+        for (PairSensitivity p : pairs) {
+            if (!capped.contains(p)) {
+                assertTrue(weaker.applyAsDouble(p) <= lowestKept, p + " was left out but matters more than a kept pair");
+            }
+        }
+        assertTrue(pairs.containsAll(capped), "a kept pair is measured as it was");
     }
 }
