@@ -51,7 +51,8 @@ public final class Quantizer {
         this.runtime = runtime;
         this.progress = progress;
         this.weights = new QuantizedWeightCache(model.folded(), options);
-        this.cost = new CostModel(model.folded(), model.layers(), ShapeProbe.macs(model, calibration.inputs()), options.perChannel());
+        this.cost = new CostModel(model.folded(), model.layers(), ShapeProbe.macs(model, calibration.inputs()), options.perChannel(),
+                options.weightBlockSize());
     }
 
     public PreparedModel model() {
