@@ -30,8 +30,14 @@ final class QuantizationFlags {
             description = "auto (dynamic for MatMul layers, static for Conv / Gemm), static, dynamic or none (weight-only)")
     String activations;
 
-    @Option(names = "--per-tensor", description = "one weight scale per tensor instead of per output channel")
+    @Option(names = "--per-tensor", description = "one weight scale per tensor instead of per output channel (same as --weight-granularity per-tensor)")
     boolean perTensor;
+
+    @Option(names = "--weight-granularity", defaultValue = "per-channel",
+            description = "per-channel (default), per-tensor, block-32 or block-128: block-wise 4-bit MatMul weights, a scale per "
+                    + "32 or 128 input rows and output column, run by ONNX Runtime's MatMulNBits (those layers weight-only); "
+                    + "other layers per-channel")
+    String weightGranularity;
 
     @Option(names = "--weight-clipping", defaultValue = "maxabs", description = "maxabs or mse")
     String weightClipping;
@@ -61,7 +67,14 @@ final class QuantizationFlags {
             case "fake-quant", "fakequant", "fake_quant" -> Simulation.FAKE_QUANT;
             default -> throw new IllegalArgumentException("--simulation must be integer or fake-quant, got '" + simulation + "'");
         };
-        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn);
+        WeightGranularity granularity = WeightGranularity.parse(weightGranularity);
+        if (perTensor && granularity != WeightGranularity.PER_CHANNEL && granularity != WeightGranularity.PER_TENSOR) {
+            throw new IllegalArgumentException("--per-tensor and --weight-granularity " + weightGranularity
+                    + " contradict each other; give one of them");
+        }
+        boolean perChannel = !perTensor && granularity != WeightGranularity.PER_TENSOR;
+        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, perChannel, clipping, scoredOn,
+                granularity.blockSize());
     }
 
     static CalibrationMethod parseCalibration(String s) {
