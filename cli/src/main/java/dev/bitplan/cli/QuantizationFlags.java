@@ -30,8 +30,14 @@ final class QuantizationFlags {
             description = "auto (dynamic for MatMul layers, static for Conv / Gemm), static, dynamic or none (weight-only)")
     String activations;
 
-    @Option(names = "--per-tensor", description = "one weight scale per tensor instead of per output channel")
+    @Option(names = "--per-tensor", description = "one weight scale per tensor instead of per output channel (same as --weight-granularity per-tensor)")
     boolean perTensor;
+
+    @Option(names = "--weight-granularity", defaultValue = "per-channel",
+            description = "per-channel (default), per-tensor, block-32 or block-128: block-wise 4-bit MatMul weights, a scale per "
+                    + "32 or 128 input rows and output column, run by ONNX Runtime's MatMulNBits (those layers weight-only); "
+                    + "other layers per-channel")
+    String weightGranularity;
 
     @Option(names = "--weight-clipping", defaultValue = "maxabs", description = "maxabs or mse")
     String weightClipping;
@@ -63,7 +69,14 @@ final class QuantizationFlags {
         if (!(smoothQuantAlpha == 0 || (smoothQuantAlpha > 0 && smoothQuantAlpha < 1))) {
             throw new IllegalArgumentException("--smoothquant must be 0 (off) or in (0, 1), e.g. 0.5, got " + smoothQuantAlpha);
         }
-        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, !perTensor, clipping, scoredOn, smoothQuantAlpha);
+        WeightGranularity granularity = WeightGranularity.parse(weightGranularity);
+        if (perTensor && granularity != WeightGranularity.PER_CHANNEL && granularity != WeightGranularity.PER_TENSOR) {
+            throw new IllegalArgumentException("--per-tensor and --weight-granularity " + weightGranularity
+                    + " contradict each other; give one of them");
+        }
+        boolean perChannel = !perTensor && granularity != WeightGranularity.PER_TENSOR;
+        return new QuantizationOptions(mode, parseCalibration(calibration), percentile, perChannel, clipping, scoredOn,
+                smoothQuantAlpha, granularity.blockSize());
     }
 
     /** auto (where allowed), static, dynamic, none / weight-only; {@code flag} names the option in the error. */

@@ -54,7 +54,7 @@ final class SearchBenchmark implements Callable<Integer> {
         long int8 = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT8).findFirst().orElseThrow().sizeBytes();
         double int4Metric = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT4).findFirst().orElseThrow().metric();
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), engine.quant.perTensor ? " (per-tensor weights)" : ""));
+        sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), !engine.quantizationOptions().perChannel() ? " (per-tensor weights)" : ""));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d validation "
                         + "samples; 256 sensitivity samples; %d calibration samples. FP32 %.4f.%n%n",
                 engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
@@ -74,7 +74,7 @@ final class SearchBenchmark implements Callable<Integer> {
                     greedy, solved, s.sizeBytes() + search.fixedBytes()));
         }
         System.out.println(sb);
-        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + (engine.quant.perTensor ? ":per-tensor" : ""), sb.toString());
+        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + (!engine.quantizationOptions().perChannel() ? ":per-tensor" : ""), sb.toString());
         System.err.println("recorded in " + out);
         return 0;
     }

@@ -59,6 +59,26 @@ class ClientCommandsTest {
     }
 
     @Test
+    void weightGranularityChoosesBlockWiseFourBitMatMulsOrPerTensorScales() {
+        for (String[] flags : new String[][] {{"--weight-granularity", "block-128"}, {"--weight-granularity", "BLOCK-32"},
+            {"--weight-granularity", "per-tensor"}, {"--per-tensor"}, {"--per-tensor", "--weight-granularity", "per-tensor"}}) {
+            SubmitCommand submit = new SubmitCommand();
+            new CommandLine(submit).parseArgs(concat(FILES, flags));
+            var options = submit.spec().quantization();
+            int expected = flags[flags.length - 1].equals("block-128") ? 128 : flags[flags.length - 1].equals("BLOCK-32") ? 32 : 0;
+            assertEquals(expected, options.weightBlockSize(), String.join(" ", flags));
+            assertEquals(expected > 0, options.perChannel(), "block-wise: other layers per channel; else per tensor");
+        }
+        SubmitCommand bad = new SubmitCommand();
+        new CommandLine(bad).parseArgs(concat(FILES, new String[] {"--weight-granularity", "block-64"}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::spec);
+        assertTrue(e.getMessage().contains("per-channel, per-tensor, block-32, block-128"), e.getMessage());
+        SubmitCommand both = new SubmitCommand();
+        new CommandLine(both).parseArgs(concat(FILES, new String[] {"--per-tensor", "--weight-granularity", "block-32"}));
+        assertThrows(IllegalArgumentException.class, both::spec);
+    }
+
+    @Test
     void defaultFlagsGiveTheDefaultJobSpec() {
         SubmitCommand submit = new SubmitCommand();
         new CommandLine(submit).parseArgs(FILES);

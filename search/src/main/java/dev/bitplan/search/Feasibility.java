@@ -29,7 +29,8 @@ public final class Feasibility {
         OnnxModel loaded = ModelLoader.load(model);
         PreparedModel prepared = PreparedModel.of(loaded).requireLayers();
         CostModel cost = new CostModel(prepared.folded(), prepared.layers(),
-                ShapeProbe.macs(prepared, ShapeProbe.syntheticSample(prepared.folded())), quantization.perChannel());
+                ShapeProbe.macs(prepared, ShapeProbe.syntheticSample(prepared.folded())), quantization.perChannel(),
+                quantization.weightBlockSize());
         check(prepared, cost, space, quantization, budgets);
     }
 

@@ -63,4 +63,27 @@ class QuantizationOptionsJsonTest {
                 () -> Json.read("{\"smoothQuantAlpha\": " + alpha + "}", QuantizationOptions.class));
         assertTrue(e.getMessage().contains("smoothQuantAlpha must be 0 (off) or in (0, 1)"), e.getMessage());
     }
+
+    @Test
+    void oldJobSpecsWithoutABlockSizeKeepTheirGranularity() {
+        QuantizationOptions perTensor = Json.read("{\"perChannel\": false}", QuantizationOptions.class);
+        assertEquals(0, perTensor.weightBlockSize(), "absent means no block-wise weights");
+        assertEquals(false, perTensor.perChannel());
+        assertEquals(QuantizationOptions.defaults().withPerChannel(false), perTensor);
+    }
+
+    @Test
+    void blockWiseWeightsCanBeAskedForAndRoundTrip() {
+        QuantizationOptions read = Json.read("{\"perChannel\": true, \"weightBlockSize\": 128}", QuantizationOptions.class);
+        assertEquals(128, read.weightBlockSize());
+        assertEquals(read, Json.read(Json.write(read), QuantizationOptions.class));
+        assertEquals(128, read.withPerChannel(false).withSimulation(Simulation.FAKE_QUANT).weightBlockSize(), "the with-ers keep it");
+    }
+
+    @Test
+    void anUnsupportedBlockSizeIsRefusedNamingTheAllowedOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.read("{\"weightBlockSize\": 64}", QuantizationOptions.class));
+        assertTrue(e.getMessage().contains("32 or 128"), e.getMessage());
+    }
 }

@@ -10,6 +10,7 @@ import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.quant.BlockWiseRule;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,8 @@ import java.util.Set;
 
 /**
  * Size and bit operations of a plan, per layer and in total. Size counts what a deployment stores:
- * weights at their bits (4-bit packed two per byte), one float32 scale per channel (or per tensor),
+ * weights at their bits (4-bit packed two per byte), one float32 scale per channel (or per tensor, or per block of a
+ * block-wise 4-bit MatMul weight: K / block size x N of them),
  * float32 biases, BatchNormalization parameters where they are not folded, and every other constant
  * of the model as stored (the float remainder). Activation scales and zero points (5 bytes per tensor)
  * are left out.
@@ -29,14 +31,23 @@ public final class CostModel {
     private final List<Layer> layers;
     private final Map<String, Long> macs;
     private final boolean perChannel;
+    private final int weightBlockSize;
+    private final int opset;
     private final long remainderBytes;
     private final long fp32Bytes;
 
     /** @param macs multiply-accumulates per sample of each layer, by layer name */
     public CostModel(OnnxModel model, List<Layer> layers, Map<String, Long> macs, boolean perChannel) {
+        this(model, layers, macs, perChannel, 0);
+    }
+
+    /** @param weightBlockSize block-wise 4-bit MatMul weights of this block size ({@link BlockWiseRule}), 0 for none */
+    public CostModel(OnnxModel model, List<Layer> layers, Map<String, Long> macs, boolean perChannel, int weightBlockSize) {
         this.layers = layers;
         this.macs = macs;
         this.perChannel = perChannel;
+        this.weightBlockSize = weightBlockSize;
+        this.opset = model.opset();
         Set<String> owned = new HashSet<>();
         for (Layer l : layers) {
             owned.add(l.weight());
@@ -90,9 +101,14 @@ public final class CostModel {
         }
         FusionMode mode = l.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
         long weightBytes = (l.params() * choice.weightBits() + 7) / 8;
-        long scaleBytes = 4L * (perChannel ? channels : 1);
+        long scales = blockWise(l, choice) ? l.params() / weightBlockSize : perChannel ? channels : 1;
+        long scaleBytes = 4L * scales;
         boolean folded = l.foldsBatchNorm(mode);
         return weightBytes + scaleBytes + (folded ? 4 * channels : biasBytes + bnBytes);
+    }
+
+    private boolean blockWise(Layer l, LayerChoice choice) {
+        return !choice.isFloat() && BlockWiseRule.applies(l, choice.weightBits(), weightBlockSize, opset);
     }
 
     public long macs(Layer l) {
@@ -113,8 +129,9 @@ public final class CostModel {
         if (choice.isFloat()) {
             return m * FLOAT_BITS * FLOAT_BITS;
         }
+        // a block-wise layer is weight-only whatever the mode: MatMulNBits reads float activations
         ActivationMode own = choice.activation() != null ? choice.activation() : mode;
-        boolean quantizedActs = own != ActivationMode.WEIGHT_ONLY && l.kind() != LayerKind.GATHER;
+        boolean quantizedActs = own != ActivationMode.WEIGHT_ONLY && l.kind() != LayerKind.GATHER && !blockWise(l, choice);
         return m * choice.weightBits() * (quantizedActs ? choice.activationBits() : FLOAT_BITS);
     }
 }

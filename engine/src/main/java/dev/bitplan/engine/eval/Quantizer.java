@@ -65,7 +65,7 @@ public final class Quantizer {
         }
         this.weights = new QuantizedWeightCache(this.model.folded(), options);
         this.cost = new CostModel(this.model.folded(), this.model.layers(), ShapeProbe.macs(this.model, calibration.inputs()),
-                options.perChannel());
+                options.perChannel(), options.weightBlockSize());
     }
 
     /** The float model plans are quantized from: the model as given, or its SmoothQuant form (the same layers). */

@@ -10,8 +10,9 @@ public enum ModelForm {
      */
     DEPLOYABLE,
     /**
-     * Like {@link #DEPLOYABLE}, but 4-bit weights always in 8-bit containers: ONNX Runtime's integer kernels take
-     * 8-bit weights only, and the values, hence the results, are the same. Embedding tables (Gather) keep
+     * Like {@link #DEPLOYABLE}, but 4-bit weights in 8-bit containers: ONNX Runtime's integer kernels take
+     * 8-bit weights only, and the values, hence the results, are the same. Block-wise 4-bit MatMul weights stay packed
+     * int4, as exported: that is the form ONNX Runtime runs as MatMulNBits. Embedding tables (Gather) keep
      * their dequantized floats, as in {@link #FAKE_QUANT}: there is no integer Gather kernel to run. What plans
      * are scored on by default.
      */

@@ -14,6 +14,7 @@ import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.quant.BlockWiseRule;
 import dev.bitplan.engine.quant.QuantizedWeight;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,7 +125,8 @@ public final class PlanRewriter {
             LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
             boolean integerOutput = integerReadElsewhere.contains(layer.quantizedOutput(mode))
                     || integerReaders.onlyInteger(layer.quantizedOutput(mode));
-            ActivationMode activation = ActivationModes.of(options.activationMode(), layer, choice);
+            ActivationMode activation = activationMode(layer, choice);
+            noteGranularity(layer, choice, lw.quantized(), notes);
             if (form.integer() && activation == ActivationMode.DYNAMIC && layer.kind() == LayerKind.MATMUL
                     && !integerOutput && choice.activationBits() == 8) {
                 dynamicMatMuls.rewrite(layer, weightPrefix(layer) + "_w" + choice.weightBits(), lw.quantized(), storage, notes);
@@ -182,12 +184,37 @@ public final class PlanRewriter {
         Set<String> out = new LinkedHashSet<>();
         for (Layer layer : layers) {
             LayerChoice choice = plan.choiceFor(layer.name());
-            if (!choice.isFloat()
-                    && ActivationModes.of(options.activationMode(), layer, choice) != ActivationMode.WEIGHT_ONLY) {
+            if (!choice.isFloat() && activationMode(layer, choice) != ActivationMode.WEIGHT_ONLY) {
                 out.add(layer.name());
             }
         }
         return out;
+    }
+
+    /**
+     * The activation mode of a quantized layer: the options' mode resolved per layer, except that a block-wise layer is
+     * weight-only, as ONNX Runtime's MatMulNBits (what its DequantizeLinear -> MatMul becomes) reads float activations.
+     */
+    private ActivationMode activationMode(Layer layer, LayerChoice choice) {
+        if (weights.blockWise(layer, choice.weightBits())) {
+            return ActivationMode.WEIGHT_ONLY;
+        }
+        return ActivationModes.of(options.activationMode(), layer, choice);
+    }
+
+    /** Says, when the options ask for block-wise weights, what block-wise layers do and why a layer is not one. */
+    private void noteGranularity(Layer layer, LayerChoice choice, QuantizedWeight q, Set<String> notes) {
+        int blockSize = options.weightBlockSize();
+        if (blockSize == 0) {
+            return;
+        }
+        if (q.blockWise()) {
+            notes.add("4-bit MatMul weights are block-wise (a scale per " + blockSize + " input rows and output column, "
+                    + "DequantizeLinear with block_size " + blockSize + ", which ONNX Runtime runs as MatMulNBits) and those layers "
+                    + "are weight-only: their inputs stay float");
+            return;
+        }
+        BlockWiseRule.fallbackReason(layer, choice.weightBits(), blockSize, source.opset()).ifPresent(notes::add);
     }
 
     /**
@@ -225,6 +252,10 @@ public final class PlanRewriter {
         }
         if (layer.kind() == LayerKind.GATHER) {
             gatherIntegerRows(edit, layer, q, name, notes);
+            return;
+        }
+        if (q.blockWise()) {
+            blockWiseWeight(edit, q, name);
             return;
         }
         int opset = source.opset();
@@ -274,6 +305,23 @@ public final class PlanRewriter {
         } else {
             edit.addNode(ints, "DequantizeLinear", dqInputs, List.of(name));
         }
+    }
+
+    /**
+     * A block-wise 4-bit weight in both integer forms, packed int4 behind a blocked DequantizeLinear: the pattern ONNX
+     * Runtime's optimizer turns, with the MatMul reading it, into one MatMulNBits (4-bit weights in memory, dequantized
+     * block by block inside the kernel). The scoring model holds the same, so plans are scored on the kernel deployed. No
+     * zero point: its default, 0, is the symmetric grid's, and a tensor of zeros would cost a nibble per block.
+     * <pre>
+     *   x -> MatMul(W) -> y        x -> MatMul(DequantizeLinear(W_int4 [K, N], scale [K / B, N], axis 0, block_size B)) -> y
+     * </pre>
+     */
+    private void blockWiseWeight(GraphEdit edit, QuantizedWeight q, String name) {
+        String ints = name + "_int";
+        edit.putInitializer(Tensors.int4Tensor(ints, q.dims(), q.values()));
+        edit.putInitializer(Tensors.floatTensor(name + "_scale", q.scaleDims(), q.scales()));
+        edit.addNode(ints, "DequantizeLinear", List.of(ints, name + "_scale"), List.of(name),
+                GraphEdit.intAttr("axis", q.axis()), GraphEdit.intAttr("block_size", q.blockSize()));
     }
 
     /**

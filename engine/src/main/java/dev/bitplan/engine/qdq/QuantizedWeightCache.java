@@ -6,6 +6,7 @@ import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
 import dev.bitplan.engine.quant.BatchNormFolding;
+import dev.bitplan.engine.quant.BlockWiseRule;
 import dev.bitplan.engine.quant.QuantizedWeight;
 import dev.bitplan.engine.quant.WeightQuantizer;
 import java.util.Map;
@@ -47,14 +48,22 @@ public final class QuantizedWeightCache {
                 param(bn, 4), eps);
     }
 
+    /** Whether this layer's weights at these bits are block-wise under the options ({@link BlockWiseRule}). */
+    public boolean blockWise(Layer layer, int bits) {
+        return BlockWiseRule.applies(layer, bits, options.weightBlockSize(), model.opset());
+    }
+
     private float[] param(NodeProto bn, int input) {
         return Tensors.floats(model.initializer(bn.getInput(input)).orElseThrow());
     }
 
     private LayerWeights compute(Layer layer, int bits, boolean fold) {
         BatchNormFolding.Folded f = floatWeights(layer, fold);
-        QuantizedWeight q = WeightQuantizer.quantize(f.weight(), layer.weightDims(), layer.channelAxis(), bits,
-                options.perChannel(), options.weightClipping());
+        QuantizedWeight q = blockWise(layer, bits)
+                ? WeightQuantizer.quantizeBlockWise(f.weight(), layer.weightDims(), BlockWiseRule.BLOCKED_AXIS,
+                        options.weightBlockSize(), bits, options.weightClipping())
+                : WeightQuantizer.quantize(f.weight(), layer.weightDims(), layer.channelAxis(), bits, options.perChannel(),
+                        options.weightClipping());
         return new LayerWeights(q, q.dequantize(), f.bias());
     }
 }

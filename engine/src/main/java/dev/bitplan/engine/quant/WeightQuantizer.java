@@ -4,7 +4,7 @@ import dev.bitplan.contracts.plan.WeightClipping;
 
 /**
  * Quantizes weights symmetrically to signed narrow range ([-127, 127] at 8 bits, [-7, 7] at 4), per
- * output channel or per tensor. Narrow range keeps the zero point at 0 and the grid symmetric.
+ * output channel, per tensor or block-wise. Narrow range keeps the zero point at 0 and the grid symmetric.
  * Scale = clip / qmax, where clip is max |w| or, with {@link WeightClipping#MSE}, the clip on a grid
  * of 0.50..1.00 x max |w| that gives the smallest squared error.
  */
@@ -49,6 +49,32 @@ public final class WeightQuantizer {
             q[i] = quantizeValue(w[i], scales[layout.channelOf(i)], qmax);
         }
         return new QuantizedWeight(q, scales, axis, dims.clone(), bits);
+    }
+
+    /**
+     * Block-wise: one scale per {@code blockSize} consecutive values along {@code axis} and per position of the other
+     * axes; for a MatMul weight [K, N] blocked along K (axis 0), a scale per (block of K rows, output column), the
+     * layout ONNX Runtime's MatMulNBits reads. The axis length must be a multiple of the block size.
+     */
+    public static QuantizedWeight quantizeBlockWise(float[] w, long[] dims, int axis, int blockSize, int bits,
+                                                    WeightClipping clipping) {
+        int qmax = qmax(bits);
+        BlockLayout layout = new BlockLayout(dims, axis, blockSize);
+        float[][] blocks = new float[layout.scaleCount()][blockSize];
+        int[] fill = new int[blocks.length];
+        for (int i = 0; i < w.length; i++) {
+            int b = layout.scaleOf(i);
+            blocks[b][fill[b]++] = w[i];
+        }
+        float[] scales = new float[blocks.length];
+        for (int b = 0; b < blocks.length; b++) {
+            scales[b] = scaleFor(blocks[b], 0, blockSize, 1, qmax, clipping);
+        }
+        byte[] q = new byte[w.length];
+        for (int i = 0; i < w.length; i++) {
+            q[i] = quantizeValue(w[i], scales[layout.scaleOf(i)], qmax);
+        }
+        return new QuantizedWeight(q, scales, axis, dims.clone(), bits, blockSize);
     }
 
     /** q = clip(round_half_even(w / s), -qmax, qmax), computed in float32 like ONNX QuantizeLinear. */

@@ -10,8 +10,12 @@ import ai.onnxruntime.TensorInfo;
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
 import dev.bitplan.engine.data.NdArray;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -44,20 +48,50 @@ public final class OrtModel implements AutoCloseable {
 
     /** Loads serialized model bytes; a model ONNX Runtime rejects becomes an UNUSABLE input error. */
     public static OrtModel load(byte[] model, RuntimeOptions options) {
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(options.threads());
-            so.setInterOpNumThreads(1);
-            so.setOptimizationLevel(options.fullOptimization() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
-                    : OrtSession.SessionOptions.OptLevel.BASIC_OPT);
-            switch (options.qdq()) {
-                case AS_WRITTEN -> so.addConfigEntry("session.disable_quant_qdq", "1");
-                case INTEGER_KERNELS -> so.addConfigEntry("optimization.disable_specified_optimizers", "WeightBiasQuantization");
-                case DEPLOYMENT -> { }
-            }
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
             return new OrtModel(ENV.createSession(model, so));
         } catch (OrtException e) {
             throw new InvalidInputException(Problem.UNUSABLE, "ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The graph ONNX Runtime runs after its optimizer has rewritten {@code model} under these options (fusions such as
+     * DequantizeLinear -> MatMul into MatMulNBits), serialized as ONNX: to check which kernels a model form gets.
+     */
+    public static byte[] optimizedGraph(byte[] model, RuntimeOptions options) {
+        Path file = null;
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+            file = Files.createTempFile("bitplan-optimized", ".onnx");
+            so.setOptimizedModelFilePath(file.toString());
+            ENV.createSession(model, so).close();
+            return Files.readAllBytes(file);
+        } catch (OrtException e) {
+            throw new InvalidInputException(Problem.UNUSABLE, "ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write ONNX Runtime's optimized graph", e);
+        } finally {
+            if (file != null) {
+                file.toFile().delete();
+            }
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(RuntimeOptions options) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        so.setIntraOpNumThreads(options.threads());
+        so.setInterOpNumThreads(1);
+        so.setOptimizationLevel(options.fullOptimization() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+                : OrtSession.SessionOptions.OptLevel.BASIC_OPT);
+        switch (options.qdq()) {
+            case AS_WRITTEN -> so.addConfigEntry("session.disable_quant_qdq", "1");
+            case INTEGER_KERNELS -> so.addConfigEntry("optimization.disable_specified_optimizers", "WeightBiasQuantization");
+            case DEPLOYMENT -> { }
+        }
+        if (options.matMulNBitsAccuracyLevel() >= 0) {
+            so.addConfigEntry("session.qdq_matmulnbits_accuracy_level", Integer.toString(options.matMulNBitsAccuracyLevel()));
+        }
+        return so;
     }
 
     public List<String> inputNames() {

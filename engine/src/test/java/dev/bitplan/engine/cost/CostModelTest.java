@@ -12,6 +12,7 @@ import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ShapeProbe;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
+import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.testmodels.TestModels;
 import java.util.Map;
@@ -102,6 +103,25 @@ class CostModelTest {
         long saved = cost.sizeBytes(QuantPlan.uniform(8, 8)) - perTensor.sizeBytes(QuantPlan.uniform(8, 8));
         long channels = model.layers().stream().mapToLong(Layer::outputChannels).sum();
         assertEquals(4 * (channels - model.layers().size()), saved);
+    }
+
+    @Test
+    void blockWiseScalesCostFourBytesPerBlockAndColumnAndTheirLayersAreWeightOnly() {
+        PreparedModel encoder = PreparedModel.of(ModelLoader.parse(TestModels.tokenEncoder().toByteArray(), "token-encoder"));
+        Map<String, Long> encoderMacs = ShapeProbe.macs(encoder, ShapeProbe.syntheticSample(encoder.folded()));
+        CostModel blocks = new CostModel(encoder.folded(), encoder.layers(), encoderMacs, true, 32);
+        // a MatMul weight [K = 256, N = 16], no bias: 8 blocks x 16 columns of scales at 4 bits, per channel at 8
+        Layer wide = new Layer("/wide/MatMul", LayerKind.MATMUL, "wide.weight", new long[] {256, 16}, 1, "x", null, null, null,
+                null, null, "y", "y", "y", "y");
+        assertEquals(256 * 16 / 2 + 4 * 8 * 16, blocks.layerBytes(wide, LayerChoice.of(4, 8)));
+        assertEquals(256 * 16 + 4 * 16, blocks.layerBytes(wide, LayerChoice.of(8, 8)));
+        Layer ffnIn = encoder.layer("/ffn/in/MatMul"); // K = 16: not a multiple of 32, per channel
+        assertEquals(16 * 32 / 2 + 4 * 32 + 4 * 32, blocks.layerBytes(ffnIn, LayerChoice.of(4, 8)));
+
+        Layer ffnOut = encoder.layer("/ffn/out/MatMul"); // K = 32: one block per column
+        long m = blocks.macs(ffnOut);
+        assertEquals(m * 4 * 32, blocks.layerBops(ffnOut, LayerChoice.of(4, 8), ActivationMode.AUTO), "float activations");
+        assertEquals(m * 8 * 8, blocks.layerBops(ffnOut, LayerChoice.of(8, 8), ActivationMode.AUTO));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.bitplan.engine.quant;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitplan.contracts.plan.WeightClipping;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Symmetric narrow-range weight quantization: rounding, range, scales per channel / tensor, MSE clipping. */
+/** Symmetric narrow-range weight quantization: rounding, range, scales per channel / tensor / block, MSE clipping. */
 class WeightQuantizerTest {
 
     private static final WeightClipping MAX = WeightClipping.MAX_ABS;
@@ -198,5 +199,54 @@ class WeightQuantizerTest {
                 assertTrue(Math.abs(w[i] - d[i]) <= scale / 2 * 1.0001f, "rounding error at most half a step");
             }
         }
+    }
+
+    @Test
+    void blockWiseScalesRunPerBlockOfRowsAndColumnAndRoundHalfToEven() {
+        // a MatMul weight [K = 4, N = 2] in blocks of 2 rows: scales [2, 2], one per (block, column)
+        float[] w = {
+            1.75f, 0.5f,
+            -0.625f, -3.5f,
+            0.875f, 0f,
+            -0.4375f, 0f};
+        QuantizedWeight q = WeightQuantizer.quantizeBlockWise(w, new long[] {4, 2}, 0, 2, 4, MAX);
+        assertTrue(q.blockWise());
+        assertFalse(q.perChannel());
+        assertArrayEquals(new long[] {2, 2}, q.scaleDims());
+        assertArrayEquals(new float[] {0.25f, 0.5f, 0.125f, 1f}, q.scales(), "max |w| / 7 per block; an all-zero block gets 1");
+        // -0.625 / 0.25 = -2.5 -> -2 and -0.4375 / 0.125 = -3.5 -> -4: half to even, as QuantizeLinear
+        assertArrayEquals(new byte[] {7, 1, -2, -7, 7, 0, -4, 0}, q.values());
+        assertArrayEquals(new float[] {1.75f, 0.5f, -0.5f, -3.5f, 0.875f, 0f, -0.5f, 0f}, q.dequantize());
+    }
+
+    @Test
+    void blockWiseDequantizeIsValueTimesItsBlocksScaleAndErrsAtMostHalfAStep() {
+        int k = 64;
+        int n = 8;
+        float[] w = TestData.floats(5, k * n);
+        w[3 * n + 2] = 40f; // one outlier: per channel it coarsens all of column 2, block-wise only rows 0-31 of it
+        QuantizedWeight q = WeightQuantizer.quantizeBlockWise(w, new long[] {k, n}, 0, 32, 4, MAX);
+        assertEquals(2 * n, q.scales().length);
+        float[] d = q.dequantize();
+        for (int i = 0; i < w.length; i++) {
+            float scale = q.scales()[(i / n / 32) * n + i % n];
+            assertEquals(q.values()[i] * scale, d[i], "x^ = q * s of its block, in float32, as DequantizeLinear");
+            assertTrue(q.values()[i] >= -7 && q.values()[i] <= 7);
+            assertTrue(Math.abs(w[i] - d[i]) <= scale / 2 * 1.0001f, "rounding error at most half a step");
+        }
+        float[] perChannel = WeightQuantizer.quantize(w, new long[] {k, n}, 1, 4, true, MAX).dequantize();
+        double blockErr = 0;
+        double channelErr = 0;
+        for (int i = 32 * n; i < w.length; i++) { // rows 32-63, away from the outlier
+            blockErr += Math.pow(w[i] - d[i], 2);
+            channelErr += Math.pow(w[i] - perChannel[i], 2);
+        }
+        assertTrue(blockErr < channelErr / 4, "blocks keep the outlier's coarse scale to its own block: " + blockErr + " vs " + channelErr);
+    }
+
+    @Test
+    void aBlockSizeThatDoesNotDivideTheAxisIsRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> WeightQuantizer.quantizeBlockWise(new float[48], new long[] {48, 1}, 0, 32, 4, MAX));
     }
 }
