@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.bitplan.engine.onnx.OnnxModel;
@@ -31,6 +32,7 @@ final class GraphEdit {
     /** Tensor -> name of the node producing it now (original or inserted), kept current by every edit. */
     private final Map<String, String> producers = new HashMap<>();
     private int counter;
+    private final Map<String, Long> domains = new LinkedHashMap<>(); // operator domains nodes added here need
 
     GraphEdit(OnnxModel source) {
         this.source = source;
@@ -102,6 +104,11 @@ final class GraphEdit {
         return b.build();
     }
 
+    /** Declares an operator set the model must import for a node written here (e.g. {@code com.microsoft} 1). */
+    void requireDomain(String domain, long version) {
+        domains.put(domain, version);
+    }
+
     String uniqueName(String base) {
         return base + "__bp" + (counter++);
     }
@@ -134,7 +141,13 @@ final class GraphEdit {
                 .filter(v -> !source.isInitializer(v.getName()) || used.contains(v.getName()) && initializers.containsKey(v.getName()))
                 .toList();
         gb.clearInput().addAllInput(inputs);
-        return source.proto().toBuilder().setGraph(gb).build();
+        ModelProto.Builder model = source.proto().toBuilder().setGraph(gb);
+        for (Map.Entry<String, Long> d : domains.entrySet()) {
+            if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(d.getKey()))) {
+                model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(d.getKey()).setVersion(d.getValue()));
+            }
+        }
+        return model.build();
     }
 
     /** Inserted nodes can anchor further inserted nodes (Q after Clip, DQ after Q). */

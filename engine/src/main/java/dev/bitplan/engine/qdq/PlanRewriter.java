@@ -208,6 +208,9 @@ public final class PlanRewriter {
         if (blockSize == 0) {
             return;
         }
+        if (q.blockWise() && layer.kind() == LayerKind.GATHER) {
+            return; // its own note, where it is written
+        }
         if (q.blockWise()) {
             notes.add("4-bit MatMul weights are block-wise (a scale per " + blockSize + " input rows and output column, "
                     + "DequantizeLinear with block_size " + blockSize + ", which ONNX Runtime runs as MatMulNBits) and those layers "
@@ -248,6 +251,10 @@ public final class PlanRewriter {
         boolean scoredGather = form == ModelForm.INTEGER_SCORING && layer.kind() == LayerKind.GATHER;
         if (form == ModelForm.FAKE_QUANT || scoredGather) {
             edit.putInitializer(Tensors.floatTensor(name, q.dims(), dequantized));
+            return;
+        }
+        if (layer.kind() == LayerKind.GATHER && q.blockWise()) {
+            gatherBlockQuantized(edit, layer, q, name, notes);
             return;
         }
         if (layer.kind() == LayerKind.GATHER) {
@@ -333,14 +340,15 @@ public final class PlanRewriter {
      * </pre>
      */
     private void gatherIntegerRows(GraphEdit edit, Layer layer, QuantizedWeight q, String name, Set<String> notes) {
+        if (q.bits() == 4 && options.weightBlockSize() == 0) {
+            notes.add("4-bit embedding rows are stored as int8 values in [-7, 7]: no standard Gather reads packed int4 "
+                    + "(--weight-granularity block-32 or block-128 packs them for ONNX Runtime's GatherBlockQuantized)");
+        }
         NodeProto.Builder node = edit.node(layer.name());
         String ids = node.getInput(1);
         String rows = node.getOutput(0);
         String ints = name + "_int";
         edit.putInitializer(Tensors.int8Tensor(ints, q.dims(), q.values()));
-        if (q.bits() == 4) {
-            notes.add("4-bit embedding rows are stored as int8 values in [-7, 7]: no Gather kernel reads packed int4");
-        }
         node.setInput(0, ints);
         String intRows = rows + "__int";
         edit.renameOutput(rows, intRows);
@@ -362,6 +370,29 @@ public final class PlanRewriter {
             edit.addNode(rowScales, "Unsqueeze", List.of(rowScales), List.of(column), GraphEdit.intsAttr("axes", -1));
         }
         edit.addNode(column, "Mul", List.of(floatRows, column), List.of(rows));
+    }
+
+    /**
+     * A block-wise 4-bit embedding: ONNX Runtime's {@code com.microsoft.GatherBlockQuantized} gathers the packed int4 rows
+     * and dequantizes them block by block (a scale per {@code B} values of a row), so the table stays 4-bit in the file and
+     * in memory. The rows are the very floats a blocked DequantizeLinear of the table would give; the file then runs on
+     * ONNX Runtime only, which the notes say.
+     * <pre>
+     *   ids -> Gather(W [V, H]) -> rows        ids -> GatherBlockQuantized(W_int4 [V, H], scale [V, H / B], block_size B) -> rows
+     * </pre>
+     */
+    private void gatherBlockQuantized(GraphEdit edit, Layer layer, QuantizedWeight q, String name, Set<String> notes) {
+        NodeProto.Builder node = edit.node(layer.name());
+        String ids = node.getInput(1);
+        String ints = name + "_int";
+        edit.putInitializer(Tensors.int4Tensor(ints, q.dims(), q.values()));
+        edit.putInitializer(Tensors.floatTensor(name + "_scale", q.scaleDims(), q.scales()));
+        node.setOpType("GatherBlockQuantized").setDomain("com.microsoft").clearInput().addInput(ints).addInput(ids)
+                .addInput(name + "_scale").clearAttribute().addAttribute(GraphEdit.intAttr("gather_axis", 0))
+                .addAttribute(GraphEdit.intAttr("quantize_axis", q.axis())).addAttribute(GraphEdit.intAttr("block_size", q.blockSize()));
+        edit.requireDomain("com.microsoft", 1);
+        notes.add("4-bit embeddings are block-wise and packed, gathered by ONNX Runtime's com.microsoft.GatherBlockQuantized: "
+                + "the file runs on ONNX Runtime (1.20 or later) only");
     }
 
     /**

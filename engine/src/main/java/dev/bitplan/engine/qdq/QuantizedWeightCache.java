@@ -60,7 +60,7 @@ public final class QuantizedWeightCache {
     private LayerWeights compute(Layer layer, int bits, boolean fold) {
         BatchNormFolding.Folded f = floatWeights(layer, fold);
         QuantizedWeight q = blockWise(layer, bits)
-                ? WeightQuantizer.quantizeBlockWise(f.weight(), layer.weightDims(), BlockWiseRule.BLOCKED_AXIS,
+                ? WeightQuantizer.quantizeBlockWise(f.weight(), layer.weightDims(), BlockWiseRule.blockedAxis(layer),
                         options.weightBlockSize(), bits, options.weightClipping())
                 : WeightQuantizer.quantize(f.weight(), layer.weightDims(), layer.channelAxis(), bits, options.perChannel(),
                         options.weightClipping());

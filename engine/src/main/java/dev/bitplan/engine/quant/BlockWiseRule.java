@@ -13,8 +13,10 @@ import java.util.Optional;
  */
 public final class BlockWiseRule {
 
-    /** The axis blocked: K, the input rows of a MatMul weight [K, N]. */
+    /** The axis blocked in a MatMul weight [K, N]: K, its input rows (what MatMulNBits reads). */
     public static final int BLOCKED_AXIS = 0;
+    /** The axis blocked in an embedding table [V, H]: H, along each row (what GatherBlockQuantized reads). */
+    public static final int GATHER_BLOCKED_AXIS = 1;
 
     private BlockWiseRule() {
     }
@@ -32,9 +34,9 @@ public final class BlockWiseRule {
         if (blockSize <= 0) {
             return Optional.empty();
         }
-        if (layer.kind() != LayerKind.MATMUL) {
-            return Optional.of("block-wise weights are for MatMul layers (ONNX Runtime's MatMulNBits): Conv, ConvTranspose, "
-                    + "Gemm and Gather layers keep their per-channel or per-tensor scales");
+        if (layer.kind() != LayerKind.MATMUL && layer.kind() != LayerKind.GATHER) {
+            return Optional.of("block-wise weights are for MatMul layers and embeddings (ONNX Runtime's MatMulNBits and "
+                    + "GatherBlockQuantized): Conv, ConvTranspose and Gemm layers keep their per-channel or per-tensor scales");
         }
         if (bits != 4) {
             return Optional.of("block-wise weights are 4-bit (ONNX Runtime's MatMulNBits): 8-bit MatMul weights keep their "
@@ -45,6 +47,11 @@ public final class BlockWiseRule {
                     + ", so 4-bit MatMul weights keep their per-channel or per-tensor scales");
         }
         long[] dims = layer.weightDims();
+        if (layer.kind() == LayerKind.GATHER) {
+            return dims[GATHER_BLOCKED_AXIS] % blockSize == 0 ? Optional.empty() : Optional.of("embedding " + layer.name()
+                    + " has rows of " + dims[GATHER_BLOCKED_AXIS] + " values, not a multiple of block size " + blockSize
+                    + ": it keeps a scale per row");
+        }
         if (dims.length != 2) {
             return Optional.of("MatMul layer " + layer.name() + " has a " + dims.length
                     + "-D weight; block-wise weights are 2-D [K, N], so it keeps its per-channel or per-tensor scales");
@@ -54,5 +61,10 @@ public final class BlockWiseRule {
                     + blockSize + ": it keeps its per-channel or per-tensor scales");
         }
         return Optional.empty();
+    }
+
+    /** The axis a block-wise layer's weight is blocked along ({@link #BLOCKED_AXIS} or {@link #GATHER_BLOCKED_AXIS}). */
+    public static int blockedAxis(Layer layer) {
+        return layer.kind() == LayerKind.GATHER ? GATHER_BLOCKED_AXIS : BLOCKED_AXIS;
     }
 }

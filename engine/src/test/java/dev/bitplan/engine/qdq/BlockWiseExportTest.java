@@ -164,6 +164,45 @@ class BlockWiseExportTest {
                 "int8 activations inside MatMulNBits: " + maxAbsDiff(fakeQuant, defaultKernel) + " vs 4-bit weights " + weightError);
     }
 
+    /**
+     * A block-wise 4-bit embedding is exported as ONNX Runtime's GatherBlockQuantized on a packed int4 table: half the
+     * int8 rows' bytes, and the deployed file computes what was scored (the scoring model gathers the same dequantized rows).
+     */
+    @Test
+    void blockWiseEmbeddingsAreGatheredPackedByGatherBlockQuantized() {
+        dev.bitplan.engine.testmodels.GraphBuilder b = new dev.bitplan.engine.testmodels.GraphBuilder("embedder").opset(13).seed(5);
+        String ids = b.input("tokens", dev.bitplan.engine.testmodels.GraphBuilder.INT64, "batch", TestModels.SEQ);
+        String table = b.normalInitializer("embed.weight", 0.0, 1.0, TestModels.VOCAB, 64);
+        String rows = b.node("Gather").name("/embed/Gather").inputs(table, ids).attrInt("axis", 0).add();
+        b.node("MatMul").name("/proj/MatMul").inputs(rows, b.heWeight("proj.weight", 64, 64, 32)).outputs("y").add();
+        b.output("y", dev.bitplan.engine.testmodels.GraphBuilder.FLOAT, "batch", TestModels.SEQ, 32);
+        PreparedModel model = PreparedModel.of(ModelLoader.parse(b.build().toByteArray(), "embedder"));
+        PlanEvaluator eval = new PlanEvaluator(model, SampleSets.tokens(1, 32), SampleSets.tokens(2, 32),
+                QuantizationOptions.defaults().withWeightBlockSize(32), Metric.SQNR, RT, ProgressListener.NONE);
+
+        var exported = eval.export(W4);
+        ModelProto m = parse(exported.bytes());
+        NodeProto gather = node(m, "/embed/Gather");
+        assertEquals("com.microsoft", gather.getDomain());
+        assertEquals("GatherBlockQuantized", gather.getOpType());
+        assertEquals(Optional.of(32L), intAttr(gather, "block_size"));
+        assertEquals(Optional.of(1L), intAttr(gather, "quantize_axis"));
+        Map<String, TensorProto> inits = initializers(m);
+        assertEquals(Tensors.INT4, inits.get(gather.getInput(0)).getDataType());
+        assertEquals(TestModels.VOCAB * 64 / 2, inits.get(gather.getInput(0)).getRawData().size(), "two values a byte");
+        assertArrayEquals(new long[] {TestModels.VOCAB, 2}, Tensors.dims(inits.get(gather.getInput(2))), "a scale per 32 of a row");
+        assertTrue(m.getOpsetImportList().stream().anyMatch(o -> o.getDomain().equals("com.microsoft")), "the domain is imported");
+        assertTrue(exported.notes().stream().anyMatch(n -> n.contains("ONNX Runtime (1.20 or later) only")), exported.notes().toString());
+
+        double scored = eval.evaluate(W4);
+        assertEquals(scored, eval.deployedMetric(W4, exported, scored, "deployed"), 0.05, "SQNR in dB, scored against as deployed");
+        // without blocks the rows stay int8: the packed table is what makes a 4-bit embedding small
+        ModelProto rowScaled = new PlanEvaluator(model, SampleSets.tokens(1, 32), SampleSets.tokens(2, 32), QuantizationOptions.defaults(),
+                Metric.SQNR, RT, ProgressListener.NONE).exportDeployed(W4);
+        assertEquals("Gather", node(rowScaled, "/embed/Gather").getOpType());
+        assertEquals(Tensors.INT8, initializers(rowScaled).get(node(rowScaled, "/embed/Gather").getInput(0)).getDataType());
+    }
+
     private static double maxAbsDiff(float[] a, float[] b) {
         assertEquals(a.length, b.length);
         double max = 0;
