@@ -61,6 +61,16 @@ final class EncoderBenchmark implements Callable<Integer> {
             rows.add(new Row("BitPlan W8, activations " + mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
                     + (mode == ActivationMode.AUTO ? " (default)" : ""), scored, deployed, exported.sizeBytes(), exported.bytes()));
         }
+        // the 4-bit forms: block-wise weights (MatMulNBits) and embeddings (GatherBlockQuantized), the smallest files
+        for (int blockSize : QuantizationOptions.BLOCK_SIZES) {
+            PlanEvaluator eval = engine.evaluator(base.withWeightBlockSize(blockSize), progress);
+            QuantPlan w4 = QuantPlan.uniform(4, 8);
+            double scored = eval.evaluate(w4);
+            ExportedModel exported = eval.export(w4);
+            double deployed = eval.deployedMetric(w4, exported, scored, "deployed W4 block-" + blockSize);
+            rows.add(new Row("BitPlan W4, block-" + blockSize + " (MatMulNBits, GatherBlockQuantized)", scored, deployed,
+                    exported.sizeBytes(), exported.bytes()));
+        }
         if (other != null) {
             byte[] bytes = read(other);
             rows.add(new Row(other.getFileName().toString(), first.score(bytes, "other model"), null, bytes.length, bytes));

@@ -1,6 +1,7 @@
 package dev.bitplan.cli;
 
 import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.search.Candidate;
 import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchReport;
@@ -37,13 +38,25 @@ final class SearchBenchmark implements Callable<Integer> {
             description = "size budgets as fractions of the way from the all-4-bit to the all-8-bit size (default 0.25,0.5,0.75)")
     List<Double> fractions;
 
+    @Option(names = "--size-ratio", description = "instead of --budgets: one size budget as a fraction of the float model's file, "
+            + "judged on the exported files as a search judges it; uniform 8, uniform 4, greedy and solver compared at it, "
+            + "with file sizes and measured latency")
+    Double sizeRatio;
+
+    @Option(names = "--sensitivity-samples", defaultValue = "256", description = "samples for sensitivity (default 256)")
+    int sensitivitySamples;
+
     @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "file to record the figures in")
     Path out;
 
     @Override
     public Integer call() {
+        if (sizeRatio != null) {
+            return atFileBudget();
+        }
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples, 256,
+        SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples,
+                sensitivitySamples,
                 null, engine.quantizationOptions(), SearchSpace.defaults(), SearchBudgets.none(), 8, engine.quant.seed, 30, 0);
         long t0 = System.nanoTime();
         PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
@@ -77,5 +90,53 @@ final class SearchBenchmark implements Callable<Integer> {
         BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + (!engine.quantizationOptions().perChannel() ? ":per-tensor" : ""), sb.toString());
         System.err.println("recorded in " + out);
         return 0;
+    }
+
+    /**
+     * One search at a file-size budget (a ratio of the float file), then the greedy baseline at the very modelled limit
+     * the solver planned against, measured like a candidate: what a user gets from each, file and latency included.
+     */
+    private int atFileBudget() {
+        ProgressPrinter progress = new ProgressPrinter(System.err);
+        SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples,
+                sensitivitySamples, null, engine.quantizationOptions(), SearchSpace.defaults(),
+                new SearchBudgets(null, sizeRatio, null, null, null, null), 8, engine.quant.seed, 30, 0);
+        long t0 = System.nanoTime();
+        PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
+        SearchReport report = search.run();
+        long totalMs = (System.nanoTime() - t0) / 1_000_000;
+        Candidate greedy = search.measure("greedy", search.plan(new GreedySolver().solve(search.problem())));
+        long limit = (long) Math.floor(sizeRatio * report.fp32().budgetBaseBytes());
+        double fp32Ms = byKind(report, CandidateKind.BASELINE_FP32).latencyMs();
+
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "## Search: %s at %.0f%% of the FP32 file%n%n", engine.model.getFileName(), 100 * sizeRatio));
+        sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d "
+                        + "validation samples; %d sensitivity samples; %d calibration samples. FP32 file %,d bytes, budget %,d bytes.%n%n",
+                engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
+                report.inputs().validationSamples(), report.inputs().sensitivitySamples(), report.inputs().calibrationSamples(),
+                report.fp32().budgetBaseBytes(), limit));
+        sb.append(String.format(Locale.ROOT, "Whole search: %.1f s. Stages (ms): %s.%n%n", totalMs / 1000.0, report.stageMillis()));
+        sb.append("| plan | ").append(report.metricName())
+                .append(" | deployed | file (bytes) | of FP32 | within budget | batch-1 ms | vs FP32 |\n|---|---|---|---|---|---|---|---|\n");
+        List<Candidate> rows = List.of(byKind(report, CandidateKind.BASELINE_INT8), byKind(report, CandidateKind.BASELINE_INT4), greedy,
+                report.candidates().stream().filter(c -> c.id().equals("plan-1")).findFirst().orElseThrow());
+        List<String> names = List.of("uniform 8", "uniform 4", "greedy", "solver");
+        for (int i = 0; i < rows.size(); i++) {
+            Candidate c = rows.get(i);
+            sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %,d | %.3f | %s | %.2f | %.2fx |%n", names.get(i), c.metric(),
+                    c.deployedMetric(), c.budgetBytes(), (double) c.budgetBytes() / report.fp32().budgetBaseBytes(),
+                    c.budgetBytes() <= limit ? "yes" : "no", c.latencyMs(), c.latencyMs() / fp32Ms));
+        }
+        sb.append(String.format(Locale.ROOT, "%nFP32 batch-1: %.2f ms. Latencies are single measurements per model (not interleaved): "
+                + "compare ratios within a run only.%n", fp32Ms));
+        System.out.println(sb);
+        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + ":ratio", sb.toString());
+        System.err.println("recorded in " + out);
+        return 0;
+    }
+
+    private static Candidate byKind(SearchReport report, CandidateKind kind) {
+        return report.candidates().stream().filter(c -> c.kind() == kind).findFirst().orElseThrow();
     }
 }

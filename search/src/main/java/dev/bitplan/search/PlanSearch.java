@@ -2,6 +2,7 @@ package dev.bitplan.search;
 
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
@@ -52,6 +53,14 @@ public final class PlanSearch {
     /** A solver's per-layer labels as a plan. */
     public QuantPlan plan(PlanSolution solution) {
         return QuantPlan.of(ProblemBuilder.choices(solution.choice(), session.sensitivity()));
+    }
+
+    /**
+     * Measures a plan found elsewhere (a baseline solver's, say) as the last run measured its candidates: metric, as
+     * deployed, modelled and file size, measured latency (no latency estimate: 0).
+     */
+    public Candidate measure(String id, QuantPlan plan) {
+        return session.measure(new CandidateProposal(id, CandidateKind.SOLVER, plan, 0, 0)).candidate();
     }
 
     /** The deployable model of a candidate of the last run, by candidate id. */

@@ -6,17 +6,19 @@ import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerDiscovery;
 import dev.bitplan.engine.onnx.ConstantFolder;
 import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.onnx.ReshapeTargets;
 import java.util.List;
 import java.util.TreeSet;
 
 /**
- * A validated model after constant folding, with its quantizable layers. Everything downstream
+ * A validated model after constant folding (and constant reshape targets, {@link ReshapeTargets}), with its quantizable layers. Everything downstream
  * (calibration, rewrites, cost) works on {@link #folded()} so that tensor names agree.
  */
 public record PreparedModel(OnnxModel folded, List<Layer> layers, List<String> skipped) {
 
     public static PreparedModel of(OnnxModel loaded) {
-        OnnxModel folded = ConstantFolder.fold(loaded);
+        // constant reshape targets too: the float reference and every quantized form are timed without the shape ops
+        OnnxModel folded = ReshapeTargets.simplify(ConstantFolder.fold(loaded));
         return new PreparedModel(folded, LayerDiscovery.discover(folded), LayerDiscovery.skippedCandidates(folded));
     }
 
