@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SampleRunner {
 
     private static final int BATCH = 64;
+    /** Sample counts this small run in one session (e.g. a transformer's sensitivity samples). */
+    static final int FEW_SAMPLES = 32;
 
     private final SampleSet samples;
     private final String output;
@@ -57,9 +59,12 @@ public final class SampleRunner {
         return mask;
     }
 
-    /** Runs a model with one session per core; the first output, samples x width. */
+    /**
+     * Runs a model with one session per core (one session with all cores for at most {@link #FEW_SAMPLES} samples,
+     * where creating the sessions costs more than running them); the first output, samples x width.
+     */
     public float[] outputs(byte[] model, RuntimeOptions options, String stage) {
-        try (ParallelRunner runner = new ParallelRunner(model, options)) {
+        try (ParallelRunner runner = new ParallelRunner(model, options, samples.size() <= FEW_SAMPLES)) {
             int total = samples.size();
             OutputRows rows = new OutputRows(total, outputTokens);
             AtomicInteger done = new AtomicInteger();

@@ -25,11 +25,20 @@ public final class ParallelRunner implements AutoCloseable {
 
     /** {@code options.threads()} sessions of one thread each. */
     public ParallelRunner(byte[] model, RuntimeOptions options) {
-        int workers = Math.max(1, options.threads());
-        RuntimeOptions single = options.withThreads(1);
+        this(model, options, false);
+    }
+
+    /**
+     * @param oneSession one session with all of {@code options.threads()} instead: for a few samples on a large model,
+     *                   where creating a session per core costs more than the run (BGE-small: a session takes longer to
+     *                   create than 16 sentences take to run)
+     */
+    public ParallelRunner(byte[] model, RuntimeOptions options, boolean oneSession) {
+        int workers = oneSession ? 1 : Math.max(1, options.threads());
+        RuntimeOptions perSession = oneSession ? options : options.withThreads(1);
         try {
             for (int i = 0; i < workers; i++) {
-                sessions.add(OrtModel.load(model, single));
+                sessions.add(OrtModel.load(model, perSession));
             }
         } catch (RuntimeException e) {
             sessions.forEach(OrtModel::close);

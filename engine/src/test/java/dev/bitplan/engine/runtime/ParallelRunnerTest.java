@@ -38,5 +38,15 @@ class ParallelRunnerTest {
         for (int i = 0; i < sequential.length; i++) {
             assertEquals(sequential[i], parallel[i], 1e-5f * Math.max(1f, Math.abs(sequential[i])), "value " + i);
         }
+
+        // one session with both threads (few samples on a large model): the same values
+        float[] oneSession = new float[100 * width];
+        try (ParallelRunner runner = new ParallelRunner(model, new RuntimeOptions(2, true), true)) {
+            runner.run(inputs, samples, 16, Set.of("logits"),
+                    (offset, count, outs) -> System.arraycopy(outs.get("logits").data(), 0, oneSession, offset * width, count * width));
+        }
+        for (int i = 0; i < sequential.length; i++) {
+            assertEquals(sequential[i], oneSession[i], 1e-5f * Math.max(1f, Math.abs(sequential[i])), "value " + i);
+        }
     }
 }
