@@ -4,7 +4,6 @@ import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.eval.PlanEvaluator;
-import dev.bitplan.engine.qdq.ExportedModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -54,22 +53,14 @@ final class EncoderBenchmark implements Callable<Integer> {
                 first = eval;
                 rows.add(new Row("FP32", eval.fp32Metric(), null, size(engine.model), eval.floatModel().foldedBytes()));
             }
-            QuantPlan w8 = QuantPlan.uniform(8, 8);
-            double scored = eval.evaluate(w8);
-            ExportedModel exported = eval.export(w8);
-            double deployed = eval.score(exported.bytes(), "deployed " + mode);
-            rows.add(new Row("BitPlan W8, activations " + mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    + (mode == ActivationMode.AUTO ? " (default)" : ""), scored, deployed, exported.sizeBytes(), exported.bytes()));
+            rows.add(row("BitPlan W8, activations " + mode.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                    + (mode == ActivationMode.AUTO ? " (default)" : ""), eval.scoreAndExport(QuantPlan.uniform(8, 8), "deployed " + mode)));
         }
         // the 4-bit forms: block-wise weights (MatMulNBits) and embeddings (GatherBlockQuantized), the smallest files
         for (int blockSize : QuantizationOptions.BLOCK_SIZES) {
             PlanEvaluator eval = engine.evaluator(base.withWeightBlockSize(blockSize), progress);
-            QuantPlan w4 = QuantPlan.uniform(4, 8);
-            double scored = eval.evaluate(w4);
-            ExportedModel exported = eval.export(w4);
-            double deployed = eval.deployedMetric(w4, exported, scored, "deployed W4 block-" + blockSize);
-            rows.add(new Row("BitPlan W4, block-" + blockSize + " (MatMulNBits, GatherBlockQuantized)", scored, deployed,
-                    exported.sizeBytes(), exported.bytes()));
+            rows.add(row("BitPlan W4, block-" + blockSize + " (MatMulNBits, GatherBlockQuantized)",
+                    eval.scoreAndExport(QuantPlan.uniform(4, 8), "deployed W4 block-" + blockSize)));
         }
         if (other != null) {
             byte[] bytes = read(other);
@@ -99,6 +90,10 @@ final class EncoderBenchmark implements Callable<Integer> {
         BenchmarksFile.writeSection(out, "encoder:" + engine.model.getFileName(), sb.toString());
         System.err.println("recorded in " + out);
         return 0;
+    }
+
+    private static Row row(String name, PlanEvaluator.ScoredExport s) {
+        return new Row(name, s.metric(), s.deployedMetric(), s.exported().sizeBytes(), s.exported().bytes());
     }
 
     private static byte[] read(Path file) {

@@ -59,9 +59,10 @@ final class EvaluateCommand implements Callable<Integer> {
         Metric metric = eval.metric();
 
         double fp32 = eval.fp32Metric();
-        double quantized = eval.evaluate(plan);
-        ExportedModel exported = eval.export(plan, WeightDataType.parse(weightStorage));
-        double deployed = eval.deployedMetric(plan, exported, quantized, "deployed model");
+        PlanEvaluator.ScoredExport scored = eval.scoreAndExport(plan, WeightDataType.parse(weightStorage), "deployed model");
+        double quantized = scored.metric();
+        ExportedModel exported = scored.exported();
+        double deployed = scored.deployedMetric();
         progress.message("[latency] " + latencyRuns + " batch-1 runs per model");
         double[] latency = eval.latencyMillis(java.util.List.of(eval.floatModel().foldedBytes(), exported.bytes()), latencyRuns);
         double fp32Latency = latency[0];

@@ -2,7 +2,6 @@ package dev.bitplan.cli;
 
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.engine.eval.PlanEvaluator;
-import dev.bitplan.engine.qdq.ExportedModel;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -38,15 +37,14 @@ final class ExportBenchmark implements Callable<Integer> {
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
         PlanEvaluator eval = engine.evaluator(engine.quantizationOptions(), progress);
-        byte[] fp32 = eval.model().foldedBytes();
+        byte[] fp32 = eval.floatModel().foldedBytes();
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("FP32", eval.fp32Metric(), eval.fp32Metric(), eval.cost().fp32Bytes(), fp32.length, fp32));
         for (int bits : new int[] {8, 4}) {
             QuantPlan plan = QuantPlan.uniform(bits, 8);
-            double scored = eval.evaluate(plan);
-            ExportedModel exported = eval.export(plan);
-            double deployed = eval.deployedMetric(plan, exported, scored, "deployed W" + bits);
-            rows.add(new Row("W" + bits + "A8", scored, deployed, eval.cost().sizeBytes(plan), exported.sizeBytes(), exported.bytes()));
+            PlanEvaluator.ScoredExport s = eval.scoreAndExport(plan, "deployed W" + bits);
+            rows.add(new Row("W" + bits + "A8", s.metric(), s.deployedMetric(), eval.cost().sizeBytes(plan), s.exported().sizeBytes(),
+                    s.exported().bytes()));
         }
         progress.message("[latency] " + latencyRuns + " interleaved batch-1 runs of " + rows.size() + " models");
         double[] ms = eval.latencyMillis(rows.stream().map(Row::model).toList(), latencyRuns);

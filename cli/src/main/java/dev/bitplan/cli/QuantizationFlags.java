@@ -66,9 +66,6 @@ final class QuantizationFlags {
             case "fake-quant", "fakequant", "fake_quant" -> Simulation.FAKE_QUANT;
             default -> throw new IllegalArgumentException("--simulation must be integer or fake-quant, got '" + simulation + "'");
         };
-        if (!(smoothQuantAlpha == 0 || (smoothQuantAlpha > 0 && smoothQuantAlpha < 1))) {
-            throw new IllegalArgumentException("--smoothquant must be 0 (off) or in (0, 1), e.g. 0.5, got " + smoothQuantAlpha);
-        }
         WeightGranularity granularity = WeightGranularity.parse(weightGranularity);
         if (perTensor && granularity != WeightGranularity.PER_CHANNEL && granularity != WeightGranularity.PER_TENSOR) {
             throw new IllegalArgumentException("--per-tensor and --weight-granularity " + weightGranularity

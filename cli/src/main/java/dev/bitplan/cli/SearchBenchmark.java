@@ -55,23 +55,22 @@ final class SearchBenchmark implements Callable<Integer> {
             return atFileBudget();
         }
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples,
-                sensitivitySamples,
-                null, engine.quantizationOptions(), SearchSpace.defaults(), SearchBudgets.none(), 8, engine.quant.seed, 30, 0);
+        SearchRequest request = request(SearchBudgets.none());
         long t0 = System.nanoTime();
         PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
         SearchReport report = search.run();
         long totalMs = (System.nanoTime() - t0) / 1_000_000;
 
-        long int4 = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT4).findFirst().orElseThrow().sizeBytes();
-        long int8 = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT8).findFirst().orElseThrow().sizeBytes();
-        double int4Metric = report.candidates().stream().filter(c -> c.kind() == CandidateKind.BASELINE_INT4).findFirst().orElseThrow().metric();
+        long int4 = byKind(report, CandidateKind.BASELINE_INT4).sizeBytes();
+        long int8 = byKind(report, CandidateKind.BASELINE_INT8).sizeBytes();
+        double int4Metric = byKind(report, CandidateKind.BASELINE_INT4).metric();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), !engine.quantizationOptions().perChannel() ? " (per-tensor weights)" : ""));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d validation "
-                        + "samples; 256 sensitivity samples; %d calibration samples. FP32 %.4f.%n%n",
+                        + "samples; %d sensitivity samples; %d calibration samples. FP32 %.4f.%n%n",
                 engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
-                report.inputs().validationSamples(), report.inputs().calibrationSamples(), report.fp32().metric()));
+                report.inputs().validationSamples(), report.inputs().sensitivitySamples(), report.inputs().calibrationSamples(),
+                report.fp32().metric()));
         sb.append(String.format(Locale.ROOT, "Whole search: %.1f s. Stages (ms): %s.%n%n", totalMs / 1000.0, report.stageMillis()));
         sb.append("| size budget (bytes) | uniform W4A8 | greedy | solver | solver size |\n|---|---|---|---|---|\n");
         PlanProblem problem = search.problem();
@@ -98,9 +97,7 @@ final class SearchBenchmark implements Callable<Integer> {
      */
     private int atFileBudget() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        SearchRequest request = new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples,
-                sensitivitySamples, null, engine.quantizationOptions(), SearchSpace.defaults(),
-                new SearchBudgets(null, sizeRatio, null, null, null, null), 8, engine.quant.seed, 30, 0);
+        SearchRequest request = request(new SearchBudgets(null, sizeRatio, null, null, null, null));
         long t0 = System.nanoTime();
         PlanSearch search = new PlanSearch(request, engine.runtimeOptions(), progress);
         SearchReport report = search.run();
@@ -134,6 +131,12 @@ final class SearchBenchmark implements Callable<Integer> {
         BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + ":ratio", sb.toString());
         System.err.println("recorded in " + out);
         return 0;
+    }
+
+    /** The search both tables run: default space, 8 sweep budgets, 30 latency runs, these budgets. */
+    private SearchRequest request(SearchBudgets budgets) {
+        return new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples, sensitivitySamples,
+                null, engine.quantizationOptions(), SearchSpace.defaults(), budgets, 8, engine.quant.seed, 30, 0);
     }
 
     private static Candidate byKind(SearchReport report, CandidateKind kind) {

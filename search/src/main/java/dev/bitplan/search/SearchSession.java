@@ -152,7 +152,7 @@ public final class SearchSession {
         if (fileLimit == null) {
             return null;
         }
-        QuantPlan all8 = QuantPlan.uniform(8, request.space().activationBits().get(0));
+        QuantPlan all8 = uniform(8, request.space().activationBits().get(0));
         long overhead = Math.max(0, validation().export(all8).sizeBytes() - cost.sizeBytes(all8));
         return fileLimit - overhead;
     }
@@ -199,7 +199,6 @@ public final class SearchSession {
                 .runtime(quantizer.runtime()).runs(request.latencyRuns()).batch(batch).progress(progress).build(options);
     }
 
-    /** Baselines first (FP32, all 8-bit, all lowest bits), then the solver's plans, as full per-layer plans, without repeats. */
     /**
      * A uniform baseline in the search's own options: where activation modes are searched, each layer at its first
      * option with these bits (the first mode searched), so that its sensitivity and latency were measured.
@@ -218,6 +217,7 @@ public final class SearchSession {
         return QuantPlan.of(choices);
     }
 
+    /** Baselines first (FP32, all 8-bit, all lowest bits), then the solver's plans, as full per-layer plans, without repeats. */
     private List<Proposals.Proposal> baselinesAndSolutions(List<PlanSolution> solutions) {
         int act = request.space().activationBits().get(0);
         int low = request.space().weightBits().stream().min(Integer::compare).orElseThrow();

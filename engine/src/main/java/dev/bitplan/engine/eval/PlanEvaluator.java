@@ -145,6 +145,22 @@ public final class PlanEvaluator {
         return quantizer.export(plan, storage);
     }
 
+    /** A plan's scored metric, its export, and the export's metric run as deployed ({@link #deployedMetric}). */
+    public record ScoredExport(double metric, ExportedModel exported, double deployedMetric) {
+    }
+
+    /** Scores a plan, exports it (8-bit weights stored as {@code storage}) and measures the export as deployed. */
+    public ScoredExport scoreAndExport(QuantPlan plan, WeightDataType storage, String stage) {
+        double scored = evaluate(plan);
+        ExportedModel exported = export(plan, storage);
+        return new ScoredExport(scored, exported, deployedMetric(plan, exported, scored, stage));
+    }
+
+    /** {@link #scoreAndExport(QuantPlan, WeightDataType, String)} with 8-bit weights stored as suits this host. */
+    public ScoredExport scoreAndExport(QuantPlan plan, String stage) {
+        return scoreAndExport(plan, WeightDataType.forHost(), stage);
+    }
+
     /**
      * The metric of a deployed model (e.g. an exported one) on these samples, run as a deployment runs
      * it: ONNX Runtime may fuse its Q/DQ pairs into integer kernels.

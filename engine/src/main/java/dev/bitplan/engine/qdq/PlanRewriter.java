@@ -17,6 +17,7 @@ import dev.bitplan.engine.onnx.Tensors;
 import dev.bitplan.engine.quant.BlockWiseRule;
 import dev.bitplan.engine.quant.QuantizedWeight;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class PlanRewriter {
     private final QuantizedWeightCache weights;
     private final ActivationParams activations;
     private final Set<String> integerReadElsewhere;
+    private final Set<String> sharedWeights; // weights several layers read: their tensors' names also carry the layer's
 
     public PlanRewriter(OnnxModel source, List<Layer> layers, QuantizationOptions options, QuantizedWeightCache weights,
                         ActivationParams activations) {
@@ -70,6 +72,14 @@ public final class PlanRewriter {
         this.weights = weights;
         this.activations = activations;
         this.integerReadElsewhere = integerReadElsewhere;
+        Set<String> seen = new HashSet<>();
+        Set<String> shared = new HashSet<>();
+        for (Layer l : layers) {
+            if (!seen.add(l.weight())) {
+                shared.add(l.weight());
+            }
+        }
+        this.sharedWeights = shared;
     }
 
     /**
@@ -208,10 +218,10 @@ public final class PlanRewriter {
         if (blockSize == 0) {
             return;
         }
-        if (q.blockWise() && layer.kind() == LayerKind.GATHER) {
-            return; // its own note, where it is written
-        }
         if (q.blockWise()) {
+            if (layer.kind() == LayerKind.GATHER) {
+                return; // gatherBlockQuantized writes the embeddings' note
+            }
             notes.add("4-bit MatMul weights are block-wise (a scale per " + blockSize + " input rows and output column, "
                     + "DequantizeLinear with block_size " + blockSize + ", which ONNX Runtime runs as MatMulNBits) and those layers "
                     + "are weight-only: their inputs stay float");
@@ -225,8 +235,7 @@ public final class PlanRewriter {
      * where several layers share the weight. Short, because each name is stored several times in the file.
      */
     private String weightPrefix(Layer layer) {
-        long sharing = layers.stream().filter(l -> layer.weight().equals(l.weight())).count();
-        return sharing > 1 ? layer.weight() + "__" + sanitize(layer.name()) : layer.weight();
+        return sharedWeights.contains(layer.weight()) ? layer.weight() + "__" + sanitize(layer.name()) : layer.weight();
     }
 
     private void checkPlanNames(QuantPlan plan) {

@@ -7,6 +7,7 @@ import dev.bitplan.contracts.search.SearchSpace;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -24,17 +25,14 @@ public final class LayerOptions {
         // a Gather is weight-only: its activation bits mean nothing, so only the first is offered
         List<Integer> actBits = layer.kind() == LayerKind.GATHER ? space.activationBits().subList(0, 1) : space.activationBits();
         List<ActivationMode> activationModes = space.activationModes().isEmpty() || !layer.kind().quantizesActivations()
-                ? java.util.Collections.singletonList(null) : space.activationModes();
+                ? Collections.singletonList(null) : space.activationModes();
         for (int w : space.weightBits()) {
             for (int a : actBits) {
                 for (FusionMode m : modes) {
                     for (ActivationMode mode : activationModes) {
-                        // dynamic is 8-bit only; weight-only reads no activation bits, so it is offered at the first
-                        if (mode == ActivationMode.DYNAMIC && a != 8
-                                || mode == ActivationMode.WEIGHT_ONLY && a != actBits.get(0)) {
-                            continue;
+                        if (offered(mode, a, actBits.get(0))) {
+                            out.add(LayerChoice.of(w, a, m).withActivation(mode));
                         }
-                        out.add(LayerChoice.of(w, a, m).withActivation(mode));
                     }
                 }
             }
@@ -43,5 +41,14 @@ public final class LayerOptions {
             out.add(LayerChoice.FLOAT);
         }
         return out;
+    }
+
+    /** Dynamic is 8-bit only; weight-only reads no activation bits, so it is offered once, at the first bits searched. */
+    private static boolean offered(ActivationMode mode, int activationBits, int firstBits) {
+        return switch (mode == null ? ActivationMode.AUTO : mode) {
+            case DYNAMIC -> activationBits == 8;
+            case WEIGHT_ONLY -> activationBits == firstBits;
+            default -> true;
+        };
     }
 }
