@@ -6,6 +6,7 @@ import dev.bitplan.contracts.search.CandidateKind;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.contracts.search.SearchSpace;
+import dev.bitplan.contracts.search.SensitivityDepth;
 import dev.bitplan.planner.PlanProblem;
 import dev.bitplan.planner.PlanSolution;
 import dev.bitplan.planner.PlanSolver;
@@ -46,6 +47,10 @@ final class SearchBenchmark implements Callable<Integer> {
     @Option(names = "--sensitivity-samples", defaultValue = "256", description = "samples for sensitivity (default 256)")
     int sensitivitySamples;
 
+    @Option(names = "--sensitivity", defaultValue = "fast", converter = SearchFlags.DepthConverter.class,
+            description = "sensitivity depth: fast (local error first, the model only for the most sensitive layers) or full")
+    SensitivityDepth sensitivity;
+
     @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "file to record the figures in")
     Path out;
 
@@ -67,10 +72,10 @@ final class SearchBenchmark implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Search: %s%s%n%n", engine.model.getFileName(), !engine.quantizationOptions().perChannel() ? " (per-tensor weights)" : ""));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d validation "
-                        + "samples; %d sensitivity samples; %d calibration samples. FP32 %.4f.%n%n",
+                        + "samples; %d sensitivity samples (%s depth); %d calibration samples. FP32 %.4f.%n%n",
                 engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
-                report.inputs().validationSamples(), report.inputs().sensitivitySamples(), report.inputs().calibrationSamples(),
-                report.fp32().metric()));
+                report.inputs().validationSamples(), report.inputs().sensitivitySamples(), sensitivity.id(),
+                report.inputs().calibrationSamples(), report.fp32().metric()));
         sb.append(String.format(Locale.ROOT, "Whole search: %.1f s. Stages (ms): %s.%n%n", totalMs / 1000.0, report.stageMillis()));
         sb.append("| size budget (bytes) | uniform W4A8 | greedy | solver | solver size |\n|---|---|---|---|---|\n");
         PlanProblem problem = search.problem();
@@ -109,10 +114,10 @@ final class SearchBenchmark implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "## Search: %s at %.0f%% of the FP32 file%n%n", engine.model.getFileName(), 100 * sizeRatio));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d "
-                        + "validation samples; %d sensitivity samples; %d calibration samples. FP32 file %,d bytes, budget %,d bytes.%n%n",
+                        + "validation samples; %d sensitivity samples (%s depth); %d calibration samples. FP32 file %,d bytes, budget %,d bytes.%n%n",
                 engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
-                report.inputs().validationSamples(), report.inputs().sensitivitySamples(), report.inputs().calibrationSamples(),
-                report.fp32().budgetBaseBytes(), limit));
+                report.inputs().validationSamples(), report.inputs().sensitivitySamples(), sensitivity.id(),
+                report.inputs().calibrationSamples(), report.fp32().budgetBaseBytes(), limit));
         sb.append(String.format(Locale.ROOT, "Whole search: %.1f s. Stages (ms): %s.%n%n", totalMs / 1000.0, report.stageMillis()));
         sb.append("| plan | ").append(report.metricName())
                 .append(" | deployed | file (bytes) | of FP32 | within budget | batch-1 ms | vs FP32 |\n|---|---|---|---|---|---|---|---|\n");
@@ -136,7 +141,7 @@ final class SearchBenchmark implements Callable<Integer> {
     /** The search both tables run: default space, 8 sweep budgets, 30 latency runs, these budgets. */
     private SearchRequest request(SearchBudgets budgets) {
         return new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples, sensitivitySamples,
-                null, engine.quantizationOptions(), SearchSpace.defaults(), budgets, 8, engine.quant.seed, 30, 0);
+                null, engine.quantizationOptions(), SearchSpace.defaults(), budgets, 8, engine.quant.seed, 30, 0, sensitivity);
     }
 
     private static Candidate byKind(SearchReport report, CandidateKind kind) {

@@ -5,6 +5,7 @@ import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchSpace;
+import dev.bitplan.contracts.search.SensitivityDepth;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -58,6 +59,11 @@ final class SearchFlags {
     @Option(names = "--sensitivity-samples", defaultValue = "256", description = "samples for sensitivity (default 256)")
     int sensitivitySamples;
 
+    @Option(names = "--sensitivity", defaultValue = "fast", converter = DepthConverter.class,
+            description = "sensitivity depth: fast (every layer alone on its FP32 input, then the whole model only for the "
+                    + "layers that rank most sensitive) or full (every option on the whole model; slower) (default fast)")
+    SensitivityDepth sensitivity;
+
     @Option(names = "--latency-runs", defaultValue = "30", description = "timed batch-1 runs per latency figure")
     int latencyRuns;
 
@@ -71,6 +77,14 @@ final class SearchFlags {
                 : activationModes.stream().map(m -> QuantizationFlags.parseActivationMode(m, "--activation-modes", false)).toList();
         SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs, modes);
         return new JobSpec(method, quant.metric, budgets, space, quant.quantizationOptions(), candidates, quant.seed,
-                quant.calibrationSamples, sensitivitySamples, latencyRuns, latencyBatch);
+                quant.calibrationSamples, sensitivitySamples, latencyRuns, latencyBatch, sensitivity);
+    }
+
+    /** Parses fast / full, naming the choices when neither. */
+    static final class DepthConverter implements picocli.CommandLine.ITypeConverter<SensitivityDepth> {
+        @Override
+        public SensitivityDepth convert(String value) {
+            return SensitivityDepth.parse(value);
+        }
     }
 }

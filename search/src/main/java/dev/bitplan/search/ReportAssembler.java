@@ -49,7 +49,7 @@ public final class ReportAssembler {
                 profile.fp32().fileBytes());
         return new SearchReport(SearchReport.SCHEMA_VERSION, profile.metricName(), profile.inputs(), profile.settings(), fp32,
                 profile.budgets(), profile.layers(), profile.pairs(), rec.candidates(), rec.recommended(), rec.reason(),
-                notes(profile.latencyOverheadMs(), rec.candidates()), profile.stageMillis());
+                notes(profile, rec.candidates()), profile.stageMillis());
     }
 
     private static List<Candidate> markFront(List<Candidate> candidates) {
@@ -68,10 +68,18 @@ public final class ReportAssembler {
         return out;
     }
 
-    private static List<String> notes(double overheadMillis, List<Candidate> candidates) {
-        return List.of(String.format(Locale.ROOT,
+    private static List<String> notes(SearchProfile profile, List<Candidate> candidates) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(Locale.ROOT,
                 "latency estimate = %.3f ms for non-layer ops (measured FP32 minus its layers) + the layers' table entries "
-                        + "(each single-layer entry pays its own input Q/DQ, which chained quantized layers share)", overheadMillis),
-                LatencyCorrection.fit(candidates).describe());
+                        + "(each single-layer entry pays its own input Q/DQ, which chained quantized layers share)", profile.latencyOverheadMs()));
+        out.add(LatencyCorrection.fit(candidates).describe());
+        long predicted = profile.layers().stream().filter(l -> l.options().stream().anyMatch(o -> o.sensitivity().predicted())).count();
+        if (predicted > 0) {
+            out.add(String.format(Locale.ROOT, "fast sensitivity: %d of %d layers measured on the whole model (those whose own output "
+                    + "error ranked highest); the divergence of the other %d is predicted from their own output error "
+                    + "(options marked predicted)", profile.layers().size() - predicted, profile.layers().size(), predicted));
+        }
+        return out;
     }
 }

@@ -14,6 +14,7 @@ import dev.bitplan.contracts.search.LayerSensitivity;
 import dev.bitplan.contracts.search.PairSensitivity;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
+import dev.bitplan.contracts.search.SensitivityDepth;
 import dev.bitplan.engine.cost.CostModel;
 import dev.bitplan.engine.eval.DefaultMetric;
 import dev.bitplan.engine.eval.EvaluationSamples;
@@ -105,11 +106,9 @@ public final class SearchSession {
         stageMillis.put("calibration", since(t));
 
         t = System.nanoTime();
-        PlanEvaluator sensitivityEval = new PlanEvaluator(quantizer, split.sensitivity(), metric)
-                .onSamples(split.sensitivity(), ProgressListener.NONE);
-        SensitivityAnalyzer analyzer = new SensitivityAnalyzer(sensitivityEval, request.space(), progress);
-        sensitivity = analyzer.layers(known, onLayer);
-        List<PairSensitivity> pairs = analyzer.pairs(sensitivity);
+        SensitivityRun measured = measureSensitivity(request.sensitivity(), known, onLayer);
+        sensitivity = measured.layers();
+        List<PairSensitivity> pairs = measured.pairs();
         stageMillis.put("sensitivity", since(t));
 
         t = System.nanoTime();
@@ -141,6 +140,26 @@ public final class SearchSession {
         return new SearchProfile(metric.id(), inputs,
                 new SearchReport.Settings(request.quantization(), request.space(), request.candidates(), request.seed()), fp32,
                 request.budgets(), layerReports(cost, latency, atBatch), pairs, proposals, latency.overheadMillis(), stageMillis);
+    }
+
+    /** What sensitivity analysis found, and what it cost. */
+    public record SensitivityRun(List<LayerSensitivity> layers, List<PairSensitivity> pairs, SensitivityAnalyzer.Cost cost) {
+    }
+
+    /** Sensitivity alone, at a given depth, with nothing stored (for benchmarks); calibrates first when needed. */
+    public SensitivityRun sensitivity(SensitivityDepth depth) {
+        quantizer.calibrate();
+        return measureSensitivity(depth, Map.of(), s -> {
+        });
+    }
+
+    private SensitivityRun measureSensitivity(SensitivityDepth depth, Map<String, LayerSensitivity> known, Consumer<LayerSensitivity> onLayer) {
+        PlanEvaluator sensitivityEval = new PlanEvaluator(quantizer, split.sensitivity(), metric)
+                .onSamples(split.sensitivity(), ProgressListener.NONE);
+        SensitivityAnalyzer analyzer = new SensitivityAnalyzer(sensitivityEval, request.space(), progress).depth(depth);
+        List<LayerSensitivity> layers = analyzer.layers(known, onLayer);
+        List<PairSensitivity> pairs = analyzer.pairs(layers);
+        return new SensitivityRun(layers, pairs, analyzer.cost());
     }
 
     /**

@@ -34,7 +34,7 @@ class PlanSearchTest {
     private static SearchRequest request(SearchBudgets budgets, long seed) {
         return new SearchRequest(FIXTURES.resolve("mnist/resnet8_bn.onnx"), FIXTURES.resolve("mnist/mnist_test.npz"),
                 FIXTURES.resolve("mnist/mnist_calib.npz"), 128, 128, null, QuantizationOptions.defaults(),
-                new SearchSpace(List.of(4, 8), List.of(8), false, false, false), budgets, 4, seed, 10, 0);
+                new SearchSpace(List.of(4, 8), List.of(8), false, false, false), budgets, 4, seed, 10, 0, null);
     }
 
     private static SearchReport run(SearchBudgets budgets, long seed) {
@@ -108,7 +108,7 @@ class PlanSearchTest {
         SearchRequest base = request(new SearchBudgets(null, 0.18, null, null, null, null), 11);
         SearchRequest tied = new SearchRequest(base.model(), base.data(), base.calibrationData(), base.calibrationSamples(),
                 base.sensitivitySamples(), null, base.quantization(), new SearchSpace(List.of(4, 8), List.of(8), false, false, true),
-                base.budgets(), base.candidates(), base.seed(), base.latencyRuns(), 4);
+                base.budgets(), base.candidates(), base.seed(), base.latencyRuns(), 4, base.sensitivity());
         SearchReport r = new PlanSearch(tied, RuntimeOptions.defaults(), ProgressListener.NONE).run();
         // the Adds of layer2 and layer3 join their conv2 with the 1x1 shortcut conv
         List<List<String>> groups = List.of(List.of("/layer2/conv2/Conv", "/layer2/down/down.0/Conv"),
@@ -134,7 +134,7 @@ class PlanSearchTest {
         SearchRequest modes = new SearchRequest(base.model(), base.data(), base.calibrationData(), base.calibrationSamples(),
                 base.sensitivitySamples(), null, base.quantization().withActivationMode(ActivationMode.DYNAMIC),
                 new SearchSpace(List.of(4, 8), List.of(8), false, false, false, List.of(ActivationMode.STATIC, ActivationMode.WEIGHT_ONLY)),
-                base.budgets(), base.candidates(), base.seed(), base.latencyRuns(), 0);
+                base.budgets(), base.candidates(), base.seed(), base.latencyRuns(), 0, base.sensitivity());
         SearchReport r = new PlanSearch(modes, RuntimeOptions.defaults(), ProgressListener.NONE).run();
         // every layer was measured, timed and offered in both modes (calibrated on demand in a dynamic job)
         assertEquals(List.of("w4a8-static", "w4-weight-only", "w8a8-static", "w8-weight-only"),

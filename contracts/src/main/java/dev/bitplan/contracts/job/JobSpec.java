@@ -5,6 +5,7 @@ import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchSpace;
+import dev.bitplan.contracts.search.SensitivityDepth;
 
 /**
  * How one job searches, everything but its files: the same knobs as {@code bitplan search}. Null fields take the
@@ -12,11 +13,12 @@ import dev.bitplan.contracts.search.SearchSpace;
  *
  * @param metric  accuracy, agreement, cosine, sentence-cosine, token-cosine or sqnr; null: accuracy when the data has
  *                labels, sentence-cosine for a token model (see {@link Metric#SENTENCE_COSINE}), else agreement
+ * @param sensitivity how deep sensitivity analysis measures; null: {@link SensitivityDepth#FAST}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(Method method, String metric, SearchBudgets budgets, SearchSpace space, QuantizationOptions quantization,
                       Integer candidates, Long seed, Integer calibrationSamples, Integer sensitivitySamples, Integer latencyRuns,
-                      Integer latencyBatch) {
+                      Integer latencyBatch, SensitivityDepth sensitivity) {
 
     public static final int DEFAULT_CANDIDATES = 8;
     public static final int DEFAULT_CALIBRATION_SAMPLES = 256;
@@ -37,10 +39,19 @@ public record JobSpec(Method method, String metric, SearchBudgets budgets, Searc
         sensitivitySamples = orDefault("sensitivitySamples", sensitivitySamples, DEFAULT_SENSITIVITY_SAMPLES, 1, 1_000_000);
         latencyRuns = orDefault("latencyRuns", latencyRuns, DEFAULT_LATENCY_RUNS, 1, 10_000);
         latencyBatch = orDefault("latencyBatch", latencyBatch, 0, 0, 4096);
+        sensitivity = sensitivity == null ? SensitivityDepth.FAST : sensitivity;
+    }
+
+    /** A spec with the default sensitivity depth. */
+    public JobSpec(Method method, String metric, SearchBudgets budgets, SearchSpace space, QuantizationOptions quantization,
+                   Integer candidates, Long seed, Integer calibrationSamples, Integer sensitivitySamples, Integer latencyRuns,
+                   Integer latencyBatch) {
+        this(method, metric, budgets, space, quantization, candidates, seed, calibrationSamples, sensitivitySamples, latencyRuns,
+                latencyBatch, null);
     }
 
     public static JobSpec defaults() {
-        return new JobSpec(null, null, null, null, null, null, null, null, null, null, null);
+        return new JobSpec(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The metric to score by, or null to pick from the data (labels or not). */

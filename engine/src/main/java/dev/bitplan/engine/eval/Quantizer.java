@@ -163,6 +163,16 @@ public final class Quantizer {
         return options.simulation() == Simulation.INTEGER && options.activationMode() != ActivationMode.WEIGHT_ONLY;
     }
 
+    /** The model form plans are scored in ({@link #scoringModel}), for scoring parts of a model the same way. */
+    public ModelForm scoringForm() {
+        return scoresOnIntegerKernels() ? ModelForm.INTEGER_SCORING : ModelForm.FAKE_QUANT;
+    }
+
+    /** The session settings of {@link #scoringForm()}. */
+    public RuntimeOptions scoringRuntime() {
+        return scoresOnIntegerKernels() ? runtime.forIntegerScoring() : runtime.forSimulation();
+    }
+
     private ModelProto integerScoringGraph(QuantPlan plan) {
         return builder().build(plan, ModelForm.INTEGER_SCORING, WeightDataType.forHost()).model();
     }

@@ -141,6 +141,21 @@ public final class SingleLayerModel {
      * the one-layer model then runs as the layer does inside the model (QLinearConv with its output quantized, say).
      */
     public static SingleLayerModel extract(OnnxModel folded, Layer layer, NdArray inputValue, Set<String> integerRead) {
+        return extract(folded, layer, inputValue, inputValue.shape(), integerRead);
+    }
+
+    /**
+     * One layer with every axis of its input declared symbolic (no probed value), so that one model runs on inputs of
+     * any batch and sequence length: for running the layer alone on captured activations ({@link #run}).
+     *
+     * @param inputRank rank of the layer's activation input (of a Gather's indices)
+     */
+    public static SingleLayerModel extractForAnyShape(OnnxModel folded, Layer layer, int inputRank, Set<String> integerRead) {
+        return extract(folded, layer, null, new long[inputRank], integerRead);
+    }
+
+    /** @param declared the declared input shape: its first axis (every axis when {@code inputValue} is null) symbolic */
+    private static SingleLayerModel extract(OnnxModel folded, Layer layer, NdArray inputValue, long[] declared, Set<String> integerRead) {
         Set<String> groupNodes = new HashSet<>();
         groupNodes.add(layer.name());
         for (String n : new String[] {layer.biasAddNode(), layer.batchNormNode(), layer.activationNode()}) {
@@ -169,14 +184,14 @@ public final class SingleLayerModel {
             }
         }
         int elemType = layer.kind() == LayerKind.GATHER ? Tensors.INT64 : Tensors.FLOAT;
-        g.addInput(valueInfo(inputName, elemType, inputValue.shape()));
-        g.addOutput(valueInfo(layer.groupOutput(), Tensors.FLOAT, null));
+        g.addInput(valueInfo(inputName, elemType, declared, inputValue == null ? declared.length : 1));
+        g.addOutput(valueInfo(layer.groupOutput(), Tensors.FLOAT, null, 0));
         ModelProto proto = folded.proto().toBuilder().setGraph(g).build();
         return new SingleLayerModel(layer, new OnnxModel(proto), inputName, inputValue, integerRead);
     }
 
     /** The tensor the layer reads as its activation: {@link Layer#input()}, or the indices of a Gather. */
-    private static String activationInput(OnnxModel folded, Layer layer) {
+    public static String activationInput(OnnxModel folded, Layer layer) {
         if (layer.kind() != LayerKind.GATHER) {
             return layer.input();
         }
@@ -184,13 +199,13 @@ public final class SingleLayerModel {
                 .orElseThrow(() -> new IllegalArgumentException("no node named " + layer.name())).getInput(1);
     }
 
-    /** A tensor value info; {@code shape} null for none, else its first axis declared symbolic ("batch"). */
-    private static ValueInfoProto valueInfo(String name, int elemType, long[] shape) {
+    /** A tensor value info; {@code shape} null for none, else its first {@code symbolic} axes declared symbolic. */
+    private static ValueInfoProto valueInfo(String name, int elemType, long[] shape, int symbolic) {
         TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(elemType);
         if (shape != null) {
             TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
             for (int i = 0; i < shape.length; i++) {
-                s.addDim(i == 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
+                s.addDim(i < symbolic ? TensorShapeProto.Dimension.newBuilder().setDimParam(i == 0 ? "batch" : "d" + i)
                         : TensorShapeProto.Dimension.newBuilder().setDimValue(shape[i]));
             }
             t.setShape(s);
@@ -217,7 +232,7 @@ public final class SingleLayerModel {
         return layer.groupOutput();
     }
 
-    /** The probed batch-1 input value. */
+    /** The probed batch-1 input value (null for a model {@linkplain #extractForAnyShape extracted for any shape}). */
     public NdArray input() {
         return input;
     }
@@ -241,11 +256,17 @@ public final class SingleLayerModel {
      */
     public ModelProto build(LayerChoice choice, QuantizationOptions options, QuantizedWeightCache weights, ActivationParams activations,
                             WeightDataType storage) {
+        return build(choice, options, weights, activations, ModelForm.DEPLOYABLE, storage);
+    }
+
+    /** The model of this layer at {@code choice} in any form (the float model itself for {@link LayerChoice#FLOAT}). */
+    public ModelProto build(LayerChoice choice, QuantizationOptions options, QuantizedWeightCache weights, ActivationParams activations,
+                            ModelForm form, WeightDataType storage) {
         if (choice.isFloat()) {
             return model.proto();
         }
         PlanRewriter builder = new PlanRewriter(model, List.of(layer), options, weights, activations).readingAsInteger(integerRead);
-        return builder.build(QuantPlan.of(Map.of(layer.name(), choice)), ModelForm.DEPLOYABLE, storage).model();
+        return builder.build(QuantPlan.of(Map.of(layer.name(), choice)), form, storage).model();
     }
 
     /** {@code a} repeated {@code times} times along its first axis. */
