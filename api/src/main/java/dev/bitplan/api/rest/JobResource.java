@@ -6,6 +6,7 @@ import dev.bitplan.api.messaging.SearchDispatcher;
 import dev.bitplan.api.service.JobService;
 import dev.bitplan.api.service.ResultService;
 import dev.bitplan.api.service.Views.JobView;
+import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.LayerSensitivity;
 import io.smallrye.common.annotation.Blocking;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** Jobs: submit, follow, cancel, and read what they found. */
@@ -53,9 +55,18 @@ public class JobResource {
         return Response.accepted(jobs.get(caller.tenantId(), job.id())).location(URI.create("/api/jobs/" + job.id())).build();
     }
 
+    /**
+     * The tenant's jobs, newest first; optionally only those of one model (by name) or in one state, and one page of
+     * them. The total before paging is in the {@code X-Total-Count} header.
+     */
     @GET
-    public List<JobView> list() {
-        return jobs.list(caller.tenantId());
+    public Response list(@RestQuery String model, @RestQuery String state, @RestQuery Integer offset, @RestQuery Integer limit) {
+        JobState wanted = state == null || state.isBlank() ? null : JobListFilter.state(state);
+        List<JobView> matching = jobs.list(caller.tenantId()).stream()
+                .filter(j -> model == null || model.isBlank() || model.equals(j.model()))
+                .filter(j -> wanted == null || j.state() == wanted).toList();
+        List<JobView> page = JobListFilter.page(matching, offset, limit);
+        return Response.ok(page).header("X-Total-Count", matching.size()).build();
     }
 
     @GET

@@ -1,0 +1,192 @@
+// One job: its Pareto scatters (metric against file size and against measured latency), the selected candidate's
+// per-layer plan, and the per-layer sensitivity. While the job runs, the page fills in as candidates arrive.
+(() => {
+  const jobId = () => document.getElementById('job-id').dataset.job;
+  const BASELINES = { 'baseline-fp32': 'FP32', 'baseline-int8': 'all 8-bit', 'baseline-int4': 'all 4-bit' };
+  const charts = {};
+  let job = null;
+  let candidates = [];
+  let report = null;
+  let selected = null;
+
+  const size = c => (c.exportedBytes != null ? c.exportedBytes : c.sizeBytes);
+  const recommended = c => !!job.recommended && c.candidateId === job.recommended; // the job names candidates by their global id
+  const latency = c => (c.latencyMs != null ? c.latencyMs : c.estimatedLatencyMs);
+
+  function summary() {
+    const s = job.spec || {};
+    const b = s.budgets || {};
+    const budgets = [b.maxSizeBytes && `size <= ${BitPlan.bytes(b.maxSizeBytes)}`, b.maxSizeRatio && `size <= ${b.maxSizeRatio} of FP32`,
+      b.maxLatencyMs && `latency <= ${b.maxLatencyMs} ms`, b.minMetric && `metric >= ${b.minMetric}`, b.maxDrop && `drop <= ${b.maxDrop}`]
+      .filter(Boolean).join(', ') || 'no budgets';
+    document.getElementById('summary').textContent =
+      `${job.model} v${job.version} - ${job.state}${job.stage ? ' (' + job.stage + ')' : ''} - ${s.method || 'ptq'} - ${budgets}`
+      + ` - ${job.candidatesDone}/${job.candidatesExpected || '?'} candidates` + (job.recommended ? ` - recommended ${job.recommended.slice(job.recommended.indexOf(':') + 1)}` : '');
+    document.getElementById('bar').style.width = (job.state === 'DONE' ? 100 : job.percent || 0) + '%';
+    document.getElementById('job-error').textContent = job.error || '';
+  }
+
+  /** The size budget in bytes: as given, or as a ratio of the FP32 file once the report (or the FP32 candidate) says its size. */
+  function sizeLimit() {
+    const b = (job.spec || {}).budgets || {};
+    if (b.maxSizeBytes) return b.maxSizeBytes;
+    const fp32 = candidates.find(c => c.kind === 'baseline-fp32');
+    const base = report ? report.fp32.fileBytes : fp32 && size(fp32);
+    return b.maxSizeRatio && base ? Math.floor(b.maxSizeRatio * base) : null;
+  }
+
+  function scatter(el, x, xName, limit) {
+    const chart = charts[el] || (charts[el] = echarts.init(document.getElementById(el)));
+    const b = (job.spec || {}).budgets || {};
+    const point = c => ({
+      value: [x(c), c.metric, c.deployedMetric],
+      id: c.id,
+      symbol: BASELINES[c.kind] ? 'diamond' : 'circle',
+      symbolSize: recommended(c) ? 18 : c.id === selected ? 14 : 9,
+      itemStyle: {
+        color: recommended(c) ? '#d9480f' : BASELINES[c.kind] ? '#495057' : c.onFront ? '#1c7ed6' : '#a5d8ff',
+        borderColor: c.id === selected ? '#000' : undefined, borderWidth: c.id === selected ? 2 : 0,
+      },
+      label: { show: !!BASELINES[c.kind] || recommended(c), formatter: BASELINES[c.kind] || 'recommended', position: 'top' },
+    });
+    const front = candidates.filter(c => c.onFront && x(c) != null).sort((a, b2) => x(a) - x(b2)).map(c => [x(c), c.metric]);
+    const markLines = [];
+    if (limit) markLines.push({ xAxis: limit, name: 'budget', label: { formatter: 'budget' } });
+    if (b.minMetric) markLines.push({ yAxis: b.minMetric, name: 'floor', label: { formatter: 'metric floor' } });
+    chart.setOption({
+      title: { text: `${report ? report.metricName : 'metric'} against ${xName}`, textStyle: { fontSize: 13 } },
+      tooltip: {
+        formatter: p => {
+          const c = candidates.find(k => k.id === p.data.id);
+          return c ? `${c.id} (${c.kind})<br>metric ${c.metric.toFixed(4)}, deployed ${c.deployedMetric == null ? '-' : c.deployedMetric.toFixed(4)}`
+            + `<br>file ${BitPlan.bytes(size(c))}<br>latency ${latency(c) == null ? '-' : latency(c).toFixed(2) + ' ms'}` : '';
+        },
+      },
+      xAxis: { type: 'value', name: xName, scale: true },
+      yAxis: { type: 'value', name: 'metric', scale: true },
+      series: [
+        { id: 'candidates', type: 'scatter', data: candidates.filter(c => x(c) != null).map(point), markLine: { symbol: 'none', data: markLines } },
+        { id: 'deployed', type: 'scatter', symbol: 'emptyCircle', symbolSize: 6, silent: true, itemStyle: { color: '#868e96' },
+          data: candidates.filter(c => x(c) != null && c.deployedMetric != null).map(c => [x(c), c.deployedMetric]) },
+        { id: 'front', type: 'line', data: front, silent: true, symbol: 'none', lineStyle: { color: '#1c7ed6' } },
+      ],
+      legend: { show: false },
+      animation: false,
+    });
+    chart.off('click');
+    chart.on('click', p => p.data && p.data.id && select(p.data.id));
+  }
+
+  function draw() {
+    summary();
+    scatter('by-size', size, 'file bytes', sizeLimit());
+    scatter('by-latency', latency, 'batch-1 ms (measured)', ((job.spec || {}).budgets || {}).maxLatencyMs);
+    if (selected) {
+      showCandidate();
+    }
+  }
+
+  function choiceText(choice) {
+    if (!choice || choice.float) return 'float';
+    return `W${choice.weightBits}` + (choice.activation === 'WEIGHT_ONLY' ? ' weight-only' : ` A${choice.activationBits}`
+      + (choice.activation ? ' ' + choice.activation.toLowerCase() : '')) + (choice.fusion && choice.fusion !== 'FUSED' ? ' ' + choice.fusion.toLowerCase() : '');
+  }
+
+  function layerOrder(c) {
+    if (report) return report.layers.map(l => l.name);
+    return Object.keys((c.plan && c.plan.layers) || {});
+  }
+
+  function showCandidate() {
+    const c = candidates.find(k => k.id === selected);
+    if (!c) return;
+    document.getElementById('candidate').hidden = false;
+    document.getElementById('candidate-id').textContent = `${c.id} (${c.kind})`;
+    const rows = [['metric (simulated)', c.metric.toFixed(4)], ['metric (deployed)', c.deployedMetric == null ? '-' : c.deployedMetric.toFixed(4)],
+      ['file size', BitPlan.bytes(size(c))], ['modelled size', BitPlan.bytes(c.sizeBytes)],
+      ['latency measured', c.latencyMs == null ? '-' : c.latencyMs.toFixed(2) + ' ms'], ['latency estimated', c.estimatedLatencyMs.toFixed(2) + ' ms'],
+      ['within budgets', c.withinBudgets ? 'yes' : 'no'], ['on the front', c.onFront ? 'yes' : 'no']];
+    if (c.ptqMetric != null) rows.push(['PTQ metric', c.ptqMetric.toFixed(4)]);
+    if (c.qatMetric != null) rows.push(['QAT metric', c.qatMetric.toFixed(4)]);
+    document.getElementById('candidate-figures').replaceChildren(...rows.map(([k, v]) => BitPlan.el('tr', {}, BitPlan.el('th', {}, k), BitPlan.el('td', {}, v))));
+    const plan = c.plan || {};
+    const strip = document.getElementById('strip');
+    strip.replaceChildren(...layerOrder(c).map(name => {
+      const choice = (plan.layers || {})[name] || plan.defaultChoice;
+      const bits = !choice || choice.float ? 'float' : 'w' + choice.weightBits;
+      return BitPlan.el('div', { class: 'cell ' + bits, title: `${name}: ${choiceText(choice)}` },
+        BitPlan.el('span', {}, !choice || choice.float ? 'F' : choice.weightBits));
+    }));
+    document.getElementById('download-model').onclick = () => BitPlan.download(c.modelUrl, `${jobId()}-${c.id}.onnx`);
+  }
+
+  function select(id) {
+    selected = id;
+    draw();
+  }
+
+  function sensitivity() {
+    if (!report || !report.layers.length) return;
+    document.getElementById('sensitivity').hidden = false;
+    const chart = charts.sens || (charts.sens = echarts.init(document.getElementById('sensitivity-chart')));
+    let layers = report.layers.slice();
+    const worst = l => Math.max(0, ...l.options.map(o => o.sensitivity.divergence));
+    if (document.getElementById('sort-sensitivity').checked) layers.sort((a, b) => worst(b) - worst(a));
+    const labels = [...new Set(report.layers.flatMap(l => l.options.map(o => o.label)))].filter(l => l !== 'float');
+    chart.setOption({
+      title: { text: 'divergence from FP32 with one layer quantized (the solver\'s cost)', textStyle: { fontSize: 13 } },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 20 },
+      grid: { left: 60, right: 20, top: 60, bottom: 120 },
+      xAxis: { type: 'category', data: layers.map(l => l.name), axisLabel: { rotate: 60, fontSize: 9 } },
+      yAxis: { type: 'value', name: 'divergence' },
+      dataZoom: [{ type: 'slider', bottom: 0 }],
+      series: labels.map(label => ({
+        name: label, type: 'bar', large: true,
+        data: layers.map(l => { const o = l.options.find(k => k.label === label); return o ? o.sensitivity.divergence : null; }),
+      })),
+      animation: false,
+    }, true);
+  }
+
+  async function refresh() {
+    candidates = await BitPlan.json(`/api/jobs/${encodeURIComponent(jobId())}/candidates`);
+    if (job.state === 'DONE' && !report) {
+      report = await BitPlan.json(`/api/jobs/${encodeURIComponent(jobId())}/report`);
+      candidates = candidates.map(c => ({ ...report.candidates.find(r => r.id === c.id), ...c }));
+      sensitivity();
+      document.getElementById('download-report').onclick = () => BitPlan.download(`/api/jobs/${encodeURIComponent(jobId())}/report`, `${jobId()}-report.json`);
+    }
+    if (!selected && candidates.some(recommended)) selected = candidates.find(recommended).id;
+    draw();
+  }
+
+  BitPlan.start(async () => {
+    window.bitplanDashboard = { candidates: () => candidates, charts, select }; // for tests and the console
+    document.getElementById('sort-sensitivity').addEventListener('change', sensitivity);
+    window.addEventListener('resize', () => Object.values(charts).forEach(c => c.resize()));
+    try {
+      await show();
+    } catch (e) {
+      if (e.status === 401) throw e;
+      document.getElementById('job-error').textContent = e.message;
+    }
+  });
+
+  async function show() {
+    job = await BitPlan.json(`/api/jobs/${encodeURIComponent(jobId())}`);
+    await refresh();
+    if (!['DONE', 'FAILED', 'CANCELLED'].includes(job.state)) {
+      let seen = job.candidatesDone;
+      await BitPlan.follow(`/api/jobs/${encodeURIComponent(jobId())}/events`, async j => {
+        job = j;
+        if (j.candidatesDone !== seen || j.state === 'DONE') {
+          seen = j.candidatesDone;
+          await refresh();
+        } else {
+          summary();
+        }
+      });
+    }
+  }
+})();
