@@ -130,7 +130,8 @@
     document.getElementById('sensitivity').hidden = false;
     const chart = charts.sens || (charts.sens = echarts.init(document.getElementById('sensitivity-chart')));
     let layers = report.layers.slice();
-    const worst = l => Math.max(0, ...l.options.map(o => o.sensitivity.divergence));
+    const divergence = o => (o && o.sensitivity ? o.sensitivity.divergence : null);
+    const worst = l => Math.max(0, ...l.options.map(o => divergence(o) || 0));
     if (document.getElementById('sort-sensitivity').checked) layers.sort((a, b) => worst(b) - worst(a));
     const labels = [...new Set(report.layers.flatMap(l => l.options.map(o => o.label)))].filter(l => l !== 'float');
     chart.setOption({
@@ -143,7 +144,7 @@
       dataZoom: [{ type: 'slider', bottom: 0 }],
       series: labels.map(label => ({
         name: label, type: 'bar', large: true,
-        data: layers.map(l => { const o = l.options.find(k => k.label === label); return o ? o.sensitivity.divergence : null; }),
+        data: layers.map(l => divergence(l.options.find(k => k.label === label))),
       })),
       animation: false,
     }, true);

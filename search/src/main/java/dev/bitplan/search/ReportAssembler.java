@@ -74,7 +74,7 @@ public final class ReportAssembler {
                 "latency estimate = %.3f ms for non-layer ops (measured FP32 minus its layers) + the layers' table entries "
                         + "(each single-layer entry pays its own input Q/DQ, which chained quantized layers share)", profile.latencyOverheadMs()));
         out.add(LatencyCorrection.fit(candidates).describe());
-        long predicted = profile.layers().stream().filter(l -> l.options().stream().anyMatch(o -> o.sensitivity().predicted())).count();
+        long predicted = profile.layers().stream().filter(l -> l.options().stream().anyMatch(o -> o.sensitivity() != null && o.sensitivity().predicted())).count();
         if (predicted > 0) {
             out.add(String.format(Locale.ROOT, "fast sensitivity: %d of %d layers measured on the whole model (those whose own output "
                     + "error ranked highest); the divergence of the other %d is predicted from their own output error "

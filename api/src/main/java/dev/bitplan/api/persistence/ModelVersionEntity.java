@@ -44,6 +44,11 @@ public class ModelVersionEntity extends PanacheEntityBase {
         return find("modelId = ?1 order by version desc", modelId).firstResult();
     }
 
+    /** The model's version with these bytes, if any (the first, should there be several from before versions were distinct). */
+    public static ModelVersionEntity withContent(String modelId, String sha256) {
+        return find("modelId = ?1 and blobSha256 = ?2 order by version", modelId, sha256).firstResult();
+    }
+
     public static ModelVersionEntity byNumber(String modelId, int version) {
         return find("modelId = ?1 and version = ?2", modelId, version).firstResult();
     }

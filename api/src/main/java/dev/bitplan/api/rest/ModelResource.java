@@ -42,8 +42,10 @@ public class ModelResource {
     @Path("/{name}/versions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response addVersion(@PathParam("name") String name, @RestForm("file") FileUpload file) {
-        ModelVersionView v = models.addVersion(caller.tenantId(), name, upload(file));
-        return Response.created(URI.create("/api/models/" + v.name())).entity(v).build();
+        ModelService.StoredVersion stored = models.addVersion(caller.tenantId(), name, upload(file));
+        ModelVersionView v = stored.version();
+        // the same bytes as an existing version: that version, 200 rather than 201
+        return (stored.created() ? Response.created(URI.create("/api/models/" + v.name())) : Response.ok()).entity(v).build();
     }
 
     @GET

@@ -13,6 +13,7 @@ import dev.bitplan.api.service.problems.ConflictException;
 import dev.bitplan.api.service.problems.InvalidRequestException;
 import dev.bitplan.api.service.problems.ResourceNotFoundException;
 import dev.bitplan.contracts.config.ConfigKeys;
+import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.report.ModelInspection.LayerInfo;
 import dev.bitplan.contracts.report.ModelInspection.TensorSpec;
@@ -64,15 +65,32 @@ public class ModelService {
         });
     }
 
-    public ModelVersionView addVersion(String tenantId, String name, Uploads upload) {
+    /** A version of a model, and whether this upload made it ({@code created}) or found it with the same bytes. */
+    public record StoredVersion(ModelVersionView version, boolean created) {
+    }
+
+    /**
+     * Adds the upload as the model's next version, unless a version has these very bytes (same sha256): then that
+     * version is the answer, so that "a new version" always means new content (what the nightly re-search watches).
+     */
+    public StoredVersion addVersion(String tenantId, String name, Uploads upload) {
         upload.requireAtMost(config.limits().modelBytes(), ConfigKeys.LIMITS_MODEL_BYTES);
-        model(tenantId, name); // 404 before the work of validating
+        ModelEntity found = model(tenantId, name); // 404 before the work of validating
+        String sha256 = Sha256.of(upload.file());
+        ModelVersionEntity same = QuarkusTransaction.requiringNew().call(() -> ModelVersionEntity.withContent(found.id, sha256));
+        if (same != null) {
+            return new StoredVersion(view(found, same), false);
+        }
         ValidatedModel valid = ModelFileCheck.check(upload.file(), upload.fileName());
         return QuarkusTransaction.requiringNew().call(() -> {
             ModelEntity m = model(tenantId, name);
             em.createNativeQuery("SELECT 1 FROM models WHERE id = ?1 FOR UPDATE").setParameter(1, m.id).getResultList();
+            ModelVersionEntity raced = ModelVersionEntity.withContent(m.id, sha256); // the same bytes uploaded at the same time
+            if (raced != null) {
+                return new StoredVersion(view(m, raced), false);
+            }
             ModelVersionEntity latest = ModelVersionEntity.latest(m.id);
-            return storeVersion(m, latest == null ? 1 : latest.version + 1, upload, valid);
+            return new StoredVersion(storeVersion(m, latest == null ? 1 : latest.version + 1, upload, valid), true);
         });
     }
 

@@ -46,13 +46,17 @@ class UploadFlowTest {
                 .body("params", greaterThan(70_000)).body("inputs[0].name", equalTo("input"));
         String sha = v1.path("sha256");
 
-        // the same bytes again as version 2: a new version row, one blob
-        String v2 = as(token).multiPart("file", "again.onnx", TestFiles.mnistModel(), "application/octet-stream")
-                .post("/api/models/resnet8/versions").then().statusCode(201).body("version", equalTo(2)).body("sha256", equalTo(sha))
-                .extract().path("versionId");
+        // the same bytes again: the existing version (200), not a new one
         String v1Id = v1.path("versionId");
-        as(token).multiPart("file", "v3.onnx", TestFiles.mnistModelVariant("variant"), "application/octet-stream")
+        as(token).multiPart("file", "again.onnx", TestFiles.mnistModel(), "application/octet-stream")
+                .post("/api/models/resnet8/versions").then().statusCode(200).body("version", equalTo(1)).body("sha256", equalTo(sha))
+                .body("versionId", equalTo(v1Id));
+        String v2 = as(token).multiPart("file", "v2.onnx", TestFiles.mnistModelVariant("variant"), "application/octet-stream")
+                .post("/api/models/resnet8/versions").then().statusCode(201).body("version", equalTo(2)).extract().path("versionId");
+        as(token).multiPart("file", "v3.onnx", TestFiles.mnistModelVariant("variant 3"), "application/octet-stream")
                 .post("/api/models/resnet8/versions").then().statusCode(201).body("version", equalTo(3));
+        as(token).multiPart("file", "v2-again.onnx", TestFiles.mnistModelVariant("variant"), "application/octet-stream")
+                .post("/api/models/resnet8/versions").then().statusCode(200).body("version", equalTo(2));
 
         long blobs = QuarkusTransaction.requiringNew().call(() ->
                 ((Number) em.createNativeQuery("SELECT count(*) FROM blobs WHERE sha256 = ?1").setParameter(1, sha).getSingleResult()).longValue());
@@ -61,7 +65,7 @@ class UploadFlowTest {
                 ((Number) em.createNativeQuery("SELECT count(*) FROM model_layers l JOIN model_versions v ON v.id = l.model_version_id "
                         + "WHERE v.id IN (?1, ?2) AND l.weights_sha256 IS NOT NULL").setParameter(1, v1Id).setParameter(2, v2)
                         .getSingleResult()).longValue());
-        assertEquals(20, layers, "10 layers with weight digests in each of the two versions with these bytes");
+        assertEquals(20, layers, "10 layers with weight digests in each of the two versions");
 
         TestApi.uploadModel(token, "resnet8", TestFiles.mnistModel(), "resnet8_bn.onnx").then().statusCode(409);
         as(token).get("/api/models").then().statusCode(200).body("", hasSize(1)).body("[0].latestVersion", equalTo(3))
