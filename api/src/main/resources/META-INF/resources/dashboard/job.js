@@ -49,7 +49,12 @@
       },
       label: { show: !!BASELINES[c.kind] || recommended(c), formatter: BASELINES[c.kind] || 'recommended', position: 'top' },
     });
-    const front = candidates.filter(c => c.onFront && x(c) != null).sort((a, b2) => x(a) - x(b2)).map(c => [x(c), c.metric]);
+    // the front of this projection (no candidate smaller or faster with a higher metric), as a staircase; the points'
+    // colour tells the front over all three figures (metric, size, latency)
+    const front = [];
+    candidates.filter(c => x(c) != null).sort((a, b2) => x(a) - x(b2) || b2.metric - a.metric).forEach(c => {
+      if (!front.length || c.metric > front[front.length - 1][1]) front.push([x(c), c.metric]);
+    });
     const markLines = [];
     if (limit) markLines.push({ xAxis: limit, name: 'budget', label: { formatter: 'budget' } });
     if (b.minMetric) markLines.push({ yAxis: b.minMetric, name: 'floor', label: { formatter: 'metric floor' } });
@@ -68,7 +73,7 @@
         { id: 'candidates', type: 'scatter', data: candidates.filter(c => x(c) != null).map(point), markLine: { symbol: 'none', data: markLines } },
         { id: 'deployed', type: 'scatter', symbol: 'emptyCircle', symbolSize: 6, silent: true, itemStyle: { color: '#868e96' },
           data: candidates.filter(c => x(c) != null && c.deployedMetric != null).map(c => [x(c), c.deployedMetric]) },
-        { id: 'front', type: 'line', data: front, silent: true, symbol: 'none', lineStyle: { color: '#1c7ed6' } },
+        { id: 'front', type: 'line', step: 'end', data: front, silent: true, symbol: 'none', lineStyle: { color: '#1c7ed6' } },
       ],
       legend: { show: false },
       animation: false,

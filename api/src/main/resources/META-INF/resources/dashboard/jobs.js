@@ -8,7 +8,7 @@
     const bar = BitPlan.el('div', { class: 'progress' }, BitPlan.el('div', { class: 'bar', style: `width:${job.percent || 0}%` }));
     return BitPlan.el('tr', { 'data-job': job.id },
       BitPlan.el('td', {}, BitPlan.el('a', { href: '/jobs/' + encodeURIComponent(job.id) }, job.id.slice(0, 8))),
-      BitPlan.el('td', {}, job.model ? `${job.model} v${job.version}` : ''),
+      BitPlan.el('td', {}, job.model ? BitPlan.el('a', { href: '/models/' + encodeURIComponent(job.model) }, `${job.model} v${job.version}`) : ''),
       BitPlan.el('td', { class: 'state' }, job.state),
       BitPlan.el('td', { class: 'stage' }, job.stage || ''),
       BitPlan.el('td', {}, bar, BitPlan.el('span', { class: 'percent' }, job.percent == null ? '' : job.percent + '%')),

@@ -75,7 +75,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    void aJobPageFillsInWhileTheJobRunsAndShowsTheFrontThePlanAndTheSensitivity() {
+    void aJobPageFillsInWhileTheJobRunsAndShowsItsFrontPlanAndSensitivityAndTheModelPageFlagsARegression() throws Exception {
         JobClient client = new JobClient(new ApiClient(stack.url(), token));
         String version = client.uploadModel(SAMPLES.resolve("resnet8_bn.onnx"), "resnet8_bn").path("versionId").asText();
         String data = client.uploadDataset(SAMPLES.resolve("mnist_test.npz"), "mnist_test").path("id").asText();
@@ -112,6 +112,8 @@ class DashboardBrowserTest {
         wait.until(d -> d.findElement(By.id("sensitivity")).isDisplayed());
         long bars = (Long) js.executeScript("return window.bitplanDashboard.charts.sens.getOption().xAxis[0].data.length");
         assertEquals(10, bars);
+        Files.write(Path.of("target", "dashboard-job.png"), ((org.openqa.selenium.TakesScreenshot) browser)
+                .getScreenshotAs(org.openqa.selenium.OutputType.BYTES)); // to look at when a change of the page is in doubt
 
         // clicking another candidate selects it
         js.executeScript("window.bitplanDashboard.select('int8')");
@@ -126,6 +128,20 @@ class DashboardBrowserTest {
         wait.until(d -> d.findElement(By.id("page-info")).getText().equals("no jobs"));
         assertEquals(List.of(), browser.findElements(By.cssSelector("#jobs tbody tr")), browser.findElement(By.id("jobs-error")).getText());
 
+        // a second version that quantizes worse at the same budget (the Fashion-MNIST network, scored on digits) is a regression
+        Path fashion = Path.of(System.getProperty("bitplan.fixtures", "../../shared/fixtures"), "fashion/resnet8_fmnist.onnx");
+        String v2 = client.uploadModel(fashion, "resnet8_bn").path("versionId").asText();
+        assertEquals(v2, client.uploadModel(fashion, "resnet8_bn").path("versionId").asText(), "the same bytes are the same version");
+        String second = client.submit(v2, data, null, spec).path("id").asText();
+        assertEquals("DONE", client.await(second, System.err, 300_000).path("state").asText());
+        browser.get(stack.url() + "/models/resnet8_bn");
+        wait.until(d -> d.findElements(By.cssSelector("#versions tbody tr")).size() == 2);
+        wait.until(d -> (Boolean) js.executeScript("return !!window.bitplanModel"));
+        List<WebElement> regressions = browser.findElements(By.cssSelector("#regressions li"));
+        assertEquals(1, regressions.size());
+        assertTrue(regressions.get(0).getText().contains("v2"), regressions.get(0).getText());
+        assertEquals(2L, js.executeScript("return window.bitplanModel.chart.getOption().series[0].data.length"));
+
         // another tenant, in a new session, sees neither the job nor its results
         js.executeScript("sessionStorage.clear()");
         browser.get(stack.url() + "/jobs/" + id);
@@ -137,5 +153,7 @@ class DashboardBrowserTest {
         assertEquals("", browser.findElement(By.id("summary")).getText());
         browser.get(stack.url() + "/");
         wait.until(d -> d.findElement(By.id("page-info")).getText().equals("no jobs"));
+        browser.get(stack.url() + "/models/resnet8_bn");
+        wait.until(d -> !d.findElement(By.id("model-error")).getText().isEmpty());
     }
 }

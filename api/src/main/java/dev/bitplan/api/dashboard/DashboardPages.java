@@ -25,6 +25,8 @@ public class DashboardPages {
         static native TemplateInstance jobs(String echarts);
 
         static native TemplateInstance job(String echarts, String jobId);
+
+        static native TemplateInstance model(String echarts, String name);
     }
 
     @GET
@@ -36,5 +38,11 @@ public class DashboardPages {
     @Path("jobs/{id}")
     public TemplateInstance job(@PathParam("id") String id) {
         return Templates.job(ECHARTS, id);
+    }
+
+    @GET
+    @Path("models/{name}")
+    public TemplateInstance model(@PathParam("name") String name) {
+        return Templates.model(ECHARTS, name);
     }
 }
