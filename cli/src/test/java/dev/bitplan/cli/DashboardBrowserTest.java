@@ -155,5 +155,27 @@ class DashboardBrowserTest {
         wait.until(d -> d.findElement(By.id("page-info")).getText().equals("no jobs"));
         browser.get(stack.url() + "/models/resnet8_bn");
         wait.until(d -> !d.findElement(By.id("model-error")).getText().isEmpty());
+
+        // the submit form: a bad budget is named next to its field; a good job opens its page
+        js.executeScript("sessionStorage.clear()");
+        browser.get(stack.url() + "/submit");
+        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.cssSelector("#login button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#model-version option")).size() == 3);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("model-version"))).selectByVisibleText("resnet8_bn v1");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("dataset"))).selectByIndex(1);
+        browser.findElement(By.id("maxSizeRatio")).sendKeys("-1");
+        browser.findElement(By.id("submit")).click();
+        WebElement error = wait.until(d -> d.findElement(By.cssSelector("#maxSizeRatio + .field-error")));
+        assertTrue(error.getText().contains("maxSizeRatio"), error.getText());
+        browser.findElement(By.id("maxSizeRatio")).clear();
+        browser.findElement(By.id("maxSizeRatio")).sendKeys("0.5");
+        browser.findElement(By.id("candidates")).clear();
+        browser.findElement(By.id("candidates")).sendKeys("2");
+        browser.findElement(By.id("submit")).click();
+        wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
+        String submitted = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
+        assertEquals(0.5, new ApiClient(stack.url(), token).get("/api/jobs/" + submitted).at("/spec/budgets/maxSizeRatio").asDouble());
     }
 }

@@ -27,6 +27,8 @@ public class DashboardPages {
         static native TemplateInstance job(String echarts, String jobId);
 
         static native TemplateInstance model(String echarts, String name);
+
+        static native TemplateInstance submit(String echarts);
     }
 
     @GET
@@ -38,6 +40,12 @@ public class DashboardPages {
     @Path("jobs/{id}")
     public TemplateInstance job(@PathParam("id") String id) {
         return Templates.job(ECHARTS, id);
+    }
+
+    @GET
+    @Path("submit")
+    public TemplateInstance submit() {
+        return Templates.submit(ECHARTS);
     }
 
     @GET
