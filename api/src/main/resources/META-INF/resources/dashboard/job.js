@@ -155,12 +155,34 @@
     }, true);
   }
 
+  /** Pair interactions as a matrix of the layers they join (extra divergence of the pair over its two singles). */
+  function pairs() {
+    if (!report || !report.pairs || !report.pairs.length) return;
+    document.getElementById('pairs').hidden = false;
+    const names = [...new Set(report.pairs.flatMap(p => [p.layerA, p.layerB]))];
+    const order = report.layers.map(l => l.name).filter(n => names.includes(n));
+    const data = report.pairs.map(p => [order.indexOf(p.layerB), order.indexOf(p.layerA), p.interaction]);
+    const values = data.map(d => d[2]);
+    const chart = charts.pairs || (charts.pairs = echarts.init(document.getElementById('pairs-chart')));
+    chart.setOption({
+      tooltip: { formatter: p => `${order[p.value[1]]} + ${order[p.value[0]]}: ${p.value[2].toExponential(2)}` },
+      grid: { left: 200, bottom: 160, top: 10 },
+      xAxis: { type: 'category', data: order, axisLabel: { rotate: 60, fontSize: 9 } },
+      yAxis: { type: 'category', data: order, axisLabel: { fontSize: 9 } },
+      visualMap: { min: Math.min(0, ...values), max: Math.max(0, ...values), calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+        inRange: { color: ['#1c7ed6', '#f8f9fa', '#d9480f'] } },
+      series: [{ type: 'heatmap', data }],
+      animation: false,
+    }, true);
+  }
+
   async function refresh() {
     candidates = await BitPlan.json(`/api/jobs/${encodeURIComponent(jobId())}/candidates`);
     if (job.state === 'DONE' && !report) {
       report = await BitPlan.json(`/api/jobs/${encodeURIComponent(jobId())}/report`);
       candidates = candidates.map(c => ({ ...report.candidates.find(r => r.id === c.id), ...c }));
       sensitivity();
+      pairs();
       document.getElementById('download-report').onclick = () => BitPlan.download(`/api/jobs/${encodeURIComponent(jobId())}/report`, `${jobId()}-report.json`);
     }
     if (!selected && candidates.some(recommended)) selected = candidates.find(recommended).id;

@@ -112,6 +112,8 @@ class DashboardBrowserTest {
         wait.until(d -> d.findElement(By.id("sensitivity")).isDisplayed());
         long bars = (Long) js.executeScript("return window.bitplanDashboard.charts.sens.getOption().xAxis[0].data.length");
         assertEquals(10, bars);
+        wait.until(d -> d.findElement(By.id("pairs")).isDisplayed());
+        assertTrue((Long) js.executeScript("return window.bitplanDashboard.charts.pairs.getOption().series[0].data.length") > 0);
         Files.write(Path.of("target", "dashboard-job.png"), ((org.openqa.selenium.TakesScreenshot) browser)
                 .getScreenshotAs(org.openqa.selenium.OutputType.BYTES)); // to look at when a change of the page is in doubt
 
