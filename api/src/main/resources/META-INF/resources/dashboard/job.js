@@ -176,6 +176,58 @@
     }, true);
   }
 
+  /** SQNR in dB of a layer's own output at an option, from its local error (run alone on its FP32 input). */
+  const sqnr = o => (o && o.sensitivity && o.sensitivity.localError > 0 ? -10 * Math.log10(o.sensitivity.localError) : null);
+
+  /**
+   * Layer-wise debugging (the tutorial's two strategies): each layer's SQNR alone at its finest quantized option, and
+   * calibration's view of its input and output: range, and the share each calibration method would clip.
+   */
+  function ranges() {
+    if (!report || !report.layers.some(l => l.input || l.output)) return;
+    document.getElementById('ranges').hidden = false;
+    const method = (report.settings.quantization || {}).calibration || 'MINMAX';
+    const pct = x => (x == null ? '' : (100 * x).toFixed(3) + '%');
+    const range = t => (t ? `[${t.min.toPrecision(3)}, ${t.max.toPrecision(3)}]` : '-');
+    const rows = report.layers.map(l => {
+      const finest = l.options.filter(o => o.sensitivity && o.sensitivity.localError != null)
+        .sort((a, b) => a.sensitivity.localError - b.sensitivity.localError)[0];
+      const db = sqnr(finest);
+      const tr = BitPlan.el('tr', { 'data-layer': l.name },
+        BitPlan.el('td', {}, l.name), BitPlan.el('td', {}, db == null ? '-' : db.toFixed(1) + ' dB' + (finest ? ` (${finest.label})` : '')),
+        BitPlan.el('td', {}, range(l.input)), BitPlan.el('td', {}, l.input ? pct(l.input.clipping[method].clippedShare) : ''),
+        BitPlan.el('td', {}, range(l.output)), BitPlan.el('td', {}, l.output ? pct(l.output.clipping[method].clippedShare) : ''));
+      tr.addEventListener('click', () => histogram(l));
+      return tr;
+    });
+    document.querySelector('#ranges-table tbody').replaceChildren(...rows);
+    document.getElementById('ranges-method').textContent = method;
+  }
+
+  /** A layer's input and output histograms (log counts) with each calibration method's clipping range marked. */
+  function histogram(layer) {
+    const chart = charts.hist || (charts.hist = echarts.init(document.getElementById('histogram')));
+    const tensors = [['input', layer.input], ['output', layer.output]].filter(t => t[1]);
+    chart.setOption({
+      title: { text: layer.name, textStyle: { fontSize: 13 } },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 20 },
+      grid: tensors.map((t, i) => ({ left: 60, right: 20, top: 60 + i * 190, height: 140 })),
+      xAxis: tensors.map((t, i) => ({ type: 'value', gridIndex: i, name: t[0], min: t[1].min, max: t[1].max })),
+      yAxis: tensors.map((t, i) => ({ type: 'log', gridIndex: i, name: 'count', min: 1 })),
+      series: tensors.map(([name, t], i) => {
+        const w = (t.max - t.min) / t.histogram.length;
+        return {
+          name, type: 'bar', xAxisIndex: i, yAxisIndex: i, barWidth: '90%',
+          data: t.histogram.map((c, k) => [t.min + (k + 0.5) * w, c || null]),
+          markLine: { symbol: 'none', label: { formatter: p => p.name, fontSize: 9 },
+            data: Object.entries(t.clipping).flatMap(([m, c]) => [{ xAxis: c.min, name: m }, { xAxis: c.max, name: m }]) },
+        };
+      }),
+      animation: false,
+    }, true);
+  }
+
   async function refresh() {
     candidates = await BitPlan.json(`/api/jobs/${encodeURIComponent(jobId())}/candidates`);
     if (job.state === 'DONE' && !report) {
@@ -183,6 +235,7 @@
       candidates = candidates.map(c => ({ ...report.candidates.find(r => r.id === c.id), ...c }));
       sensitivity();
       pairs();
+      ranges();
       document.getElementById('download-report').onclick = () => BitPlan.download(`/api/jobs/${encodeURIComponent(jobId())}/report`, `${jobId()}-report.json`);
     }
     if (!selected && candidates.some(recommended)) selected = candidates.find(recommended).id;

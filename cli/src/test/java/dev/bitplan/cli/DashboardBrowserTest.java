@@ -112,6 +112,13 @@ class DashboardBrowserTest {
         wait.until(d -> d.findElement(By.id("sensitivity")).isDisplayed());
         long bars = (Long) js.executeScript("return window.bitplanDashboard.charts.sens.getOption().xAxis[0].data.length");
         assertEquals(10, bars);
+        // layer-wise debugging: every layer's SQNR and ranges; a click draws its histograms with the clipping ranges
+        wait.until(d -> d.findElements(By.cssSelector("#ranges-table tbody tr")).size() == 10);
+        assertTrue(browser.findElement(By.cssSelector("#ranges-table tbody tr td:nth-child(2)")).getText().endsWith(")"),
+                browser.findElement(By.cssSelector("#ranges-table tbody tr")).getText());
+        browser.findElement(By.cssSelector("#ranges-table tbody tr")).click();
+        wait.until(d -> (Boolean) js.executeScript("return !!window.bitplanDashboard.charts.hist"));
+        assertEquals(2L, js.executeScript("return window.bitplanDashboard.charts.hist.getOption().series.length"), "input and output");
         wait.until(d -> d.findElement(By.id("pairs")).isDisplayed());
         assertTrue((Long) js.executeScript("return window.bitplanDashboard.charts.pairs.getOption().series[0].data.length") > 0);
         Files.write(Path.of("target", "dashboard-job.png"), ((org.openqa.selenium.TakesScreenshot) browser)

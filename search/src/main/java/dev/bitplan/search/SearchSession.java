@@ -15,6 +15,9 @@ import dev.bitplan.contracts.search.PairSensitivity;
 import dev.bitplan.contracts.search.SearchProfile;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.contracts.search.SensitivityDepth;
+import dev.bitplan.contracts.search.TensorRangeReport;
+import dev.bitplan.engine.calib.CalibrationCollector;
+import dev.bitplan.engine.calib.RangeReports;
 import dev.bitplan.engine.cost.CostModel;
 import dev.bitplan.engine.eval.DefaultMetric;
 import dev.bitplan.engine.eval.EvaluationSamples;
@@ -262,9 +265,17 @@ public final class SearchSession {
                             atBatch == null ? null : atBatch.millis(l, o.choice()),
                             cost.layerBops(l, o.choice(), request.quantization().activationMode()), o))
                     .toList();
-            out.add(new LayerReport(l.name(), l.kind().name(), l.pattern(), l.params(), cost.macs(l), options));
+            out.add(new LayerReport(l.name(), l.kind().name(), l.pattern(), l.params(), cost.macs(l), options,
+                    l.input() == null ? null : range(l.input()), range(l.groupOutput())));
         }
         return out;
+    }
+
+    /** Calibration's view of a tensor, when the calibration pass ran and saw it; a dynamic-only job has none. */
+    private TensorRangeReport range(String tensor) {
+        CalibrationCollector stats = quantizer.statisticsIfCalibrated();
+        return stats == null || !stats.contains(tensor) ? null
+                : RangeReports.of(tensor, stats.statistics(tensor), request.quantization().percentile());
     }
 
     private static long since(long t0) {

@@ -104,6 +104,19 @@ class PlanSearchTest {
     }
 
     @Test
+    void theReportCarriesCalibrationsViewOfEveryLayersInputAndOutput() {
+        for (dev.bitplan.contracts.search.LayerReport l : halfBudget.layers()) {
+            for (dev.bitplan.contracts.search.TensorRangeReport t : java.util.List.of(l.input(), l.output())) {
+                assertEquals(t.count(), t.histogram().stream().mapToLong(Long::longValue).sum(), l.name() + " " + t.tensor());
+                assertEquals(0.0, t.clipping().get("MINMAX").clippedShare(), l.name());
+                assertTrue(t.max() >= t.min());
+            }
+        }
+        // a ReLU output has nothing below zero
+        assertEquals(0.0, halfBudget.layers().get(0).output().min(), 1e-9);
+    }
+
+    @Test
     void tiedLayersShareTheirChoiceInEverySolverPlan() {
         SearchRequest base = request(new SearchBudgets(null, 0.18, null, null, null, null), 11);
         SearchRequest tied = new SearchRequest(base.model(), base.data(), base.calibrationData(), base.calibrationSamples(),

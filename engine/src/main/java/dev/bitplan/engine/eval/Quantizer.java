@@ -113,6 +113,11 @@ public final class Quantizer {
         return calibrationMillis;
     }
 
+    /** The calibration statistics if the calibration pass has run (it is not run for this), else null. */
+    public synchronized CalibrationCollector statisticsIfCalibrated() {
+        return statistics;
+    }
+
     /** Static activation parameters from calibration (runs the calibration pass on first use). */
     public synchronized ActivationParams activations() {
         builder();

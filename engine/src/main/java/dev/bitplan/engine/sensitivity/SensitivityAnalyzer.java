@@ -162,8 +162,8 @@ public final class SensitivityAnalyzer {
         List<Layer> todo = layers.stream().filter(l -> !known.containsKey(l.name())).toList();
         int count = fullLayers(layers.size());
         long t0 = System.nanoTime();
-        // a model small enough to be measured whole needs no probe
-        Map<String, Map<String, Double>> local = todo.isEmpty() || count >= layers.size() ? Map.of()
+        // also where every layer will be measured whole: the local errors are the layers' SQNR in the report
+        Map<String, Map<String, Double>> local = todo.isEmpty() ? Map.of()
                 : new LocalErrorProbe(evaluator.quantizer(), evaluator.samples(), progress).measure(todo, l -> LayerOptions.of(l, space));
         probedLayers += local.size();
         probeNanos += System.nanoTime() - t0;
