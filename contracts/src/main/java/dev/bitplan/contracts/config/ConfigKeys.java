@@ -50,6 +50,12 @@ public final class ConfigKeys {
     /** Tries of one message before it goes to its dead-letter topic; workers. Default 3. */
     public static final String WORKER_MAX_ATTEMPTS = "bitplan.worker.max-attempts";
 
+    /**
+     * How long (ms) a worker waits out an api or broker it cannot reach before the work's try counts as failed;
+     * workers. Default 600000 (10 minutes): an outage is not the job's fault, so it costs none of its tries meanwhile.
+     */
+    public static final String WORKER_OUTAGE_LIMIT_MS = "bitplan.worker.outage-limit-ms";
+
     /** ONNX Runtime threads per worker; 0 means all cores; workers. Default 0. */
     public static final String WORKER_THREADS = "bitplan.worker.threads";
 }
