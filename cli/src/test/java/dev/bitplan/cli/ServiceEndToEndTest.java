@@ -75,8 +75,9 @@ class ServiceEndToEndTest {
 
     @BeforeAll
     static void startStack() {
+        // no supervision here: the killed worker must stay dead for its job to move to the other one
         LocalStack.Settings settings = new LocalStack.Settings(dir.resolve("stack"), 0, 0, 0, 2, 2, Duration.ofSeconds(180),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), false);
         stack = LocalStack.start(StackLayout.repoRoot(), settings, System.err::println);
         token = LocalTenant.ensure(stack, dir.resolve("stack"), System.err);
         client = new JobClient(new ApiClient(stack.url(), token));

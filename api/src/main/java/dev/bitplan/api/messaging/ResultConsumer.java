@@ -53,7 +53,8 @@ public class ResultConsumer {
         if (running.getAndSet(true)) {
             return;
         }
-        Properties p = KafkaSettings.consumer(config.kafka().bootstrap(), "bitplan-api", null, 30_000);
+        // static membership (bitplan.api.instance-id): a restarted api resumes its partitions at once, at the last commit
+        Properties p = KafkaSettings.consumer(config.kafka().bootstrap(), "bitplan-api", config.api().instanceId().orElse(null), 30_000);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of(Topics.JOB_EVENTS, Topics.EVAL_RESULTS));
@@ -125,7 +126,7 @@ public class ResultConsumer {
         }
         LOG.error("giving up on " + record.topic() + "@" + record.offset(), last);
         String jobId = message instanceof JobEvent event ? event.jobId() : ((CandidateEvaluated) message).jobId();
-        return deadLetter(record, String.valueOf(last.getMessage()), jobId);
+        return deadLetter(record, last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage(), jobId);
     }
 
     /** Parks the record in the DLQ and fails its job, so that nothing is lost silently and the user learns why. */

@@ -35,6 +35,13 @@ public final class ConfigKeys {
     /** Where workers fetch uploaded files from: the api's base URL, e.g. {@code http://api:8080}; workers, required. */
     public static final String API_URL = "bitplan.api.url";
 
+    /**
+     * The api's static Kafka group membership id (unique per api process, stable across its restarts), so that a
+     * restarted api gets its partitions back at once instead of after the dead member's session expires (30 s); api.
+     * Unset: dynamic membership.
+     */
+    public static final String API_INSTANCE_ID = "bitplan.api.instance-id";
+
     /** Directory of the workers' verified file cache; workers. Default {@code $TMPDIR/bitplan-cache}. */
     public static final String CACHE_DIR = "bitplan.cache-dir";
 
