@@ -26,6 +26,7 @@ public final class BlobUploader {
     /** Uploads the bytes unless the api has them and returns their sha256, the file's address. */
     public String upload(byte[] bytes, String mediaType) {
         String sha = Sha256.of(bytes);
+        long t0 = System.nanoTime();
         for (int round = 1; ; round++) {
             InternalApiClient.UploadStatus status = check(api.startUpload(sha, bytes.length, mediaType), "start the upload of " + sha);
             if (status.stored()) {
@@ -34,7 +35,7 @@ public final class BlobUploader {
             int sent = sendMissing(sha, bytes, status);
             InternalApiClient.UploadStatus done = api.completeUpload(sha);
             if (done.httpStatus() / 100 == 2 && done.stored()) {
-                LOG.debugf("uploaded %s: %d bytes, %d chunks sent", sha, bytes.length, sent);
+                LOG.infof("uploaded %s: %,d bytes, %d chunks sent, in %d ms", sha, bytes.length, sent, (System.nanoTime() - t0) / 1_000_000);
                 return sha;
             }
             // 409: chunks missing (an upload of the same file by another sender was reset meanwhile); 422: the digest

@@ -1,0 +1,301 @@
+package dev.bitplan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import ai.onnx.proto.OnnxMl;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import dev.bitplan.contracts.blob.Sha256;
+import dev.bitplan.contracts.job.JobSpec;
+import dev.bitplan.contracts.job.JobState;
+import dev.bitplan.contracts.messaging.CandidateEvaluated;
+import dev.bitplan.contracts.messaging.Topics;
+import dev.bitplan.contracts.search.Candidate;
+import dev.bitplan.contracts.search.SearchBudgets;
+import dev.bitplan.contracts.search.SearchReport;
+import dev.bitplan.contracts.search.SearchSpace;
+import dev.bitplan.engine.data.NdArray;
+import dev.bitplan.engine.data.NpzFile;
+import dev.bitplan.engine.data.NpzWriter;
+import dev.bitplan.messaging.JsonSerde;
+import dev.bitplan.messaging.KafkaSettings;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The supervised stack {@code bitplan up} runs (children restarted when they die), end to end: an export larger than
+ * any Kafka message travels through the blob store, and a job survives its api being killed with SIGKILL.
+ */
+class FaultsEndToEndTest {
+
+    private static final Path SAMPLES = StackLayout.repoRoot().resolve("samples/mnist");
+    private static final Path MODEL = SAMPLES.resolve("resnet8_bn.onnx");
+    private static final Path DATA = SAMPLES.resolve("mnist_test.npz");
+    private static final Path CALIBRATION = SAMPLES.resolve("mnist_calib.npz");
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    static Path dir;
+    private static LocalStack stack;
+    private static JobClient client;
+    private static final List<String> stackLog = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startStack() {
+        LocalStack.Settings settings = new LocalStack.Settings(dir.resolve("stack"), 0, 0, 0, 1, 1, Duration.ofSeconds(180),
+                Duration.ofSeconds(10), true);
+        stack = LocalStack.start(StackLayout.repoRoot(), settings, line -> {
+            stackLog.add(line);
+            System.err.println("stack: " + line);
+        });
+        client = new JobClient(new ApiClient(stack.url(), LocalTenant.ensure(stack, dir.resolve("stack"), System.err)));
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /**
+     * Two MatMul layers: {@code big} [4096 x 4352] (71 MB in float) with one outlier per output channel, so 8 bits
+     * hurt it, and {@code small} [4352 x 256]. The size budget fits {@code big} in float only with {@code small} at
+     * 8 bits, so the solver's plan keeps {@code big} float and its export is over 64 MiB.
+     */
+    @Test
+    void anExportOver64MiBTravelsThroughTheBlobStoreAndDownloadsByteForByte() throws Exception {
+        int in = 4096;
+        int hidden = 4352;
+        int out = 256;
+        Random random = new Random(11);
+        float[] big = new float[in * hidden];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) (random.nextGaussian() * 0.02);
+        }
+        for (int col = 0; col < hidden; col++) {
+            big[random.nextInt(in) * hidden + col] = 5f; // one outlier per output channel: its 8-bit scale flattens the rest
+        }
+        float[] small = new float[hidden * out];
+        for (int i = 0; i < small.length; i++) {
+            small[i] = (float) (random.nextGaussian() * 0.02);
+        }
+        byte[] bigBytes = littleEndian(big);
+        Path model = dir.resolve("big.onnx");
+        Files.write(model, twoMatMuls(in, hidden, out, bigBytes, littleEndian(small)));
+        int samples = 40;
+        float[] x = new float[samples * in];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        Path data = dir.resolve("big.npz");
+        NpzWriter.write(NpzFile.of(NdArray.ofFloats("input", new long[] {samples, in}, x)), data);
+
+        String version = client.uploadModel(model, "big-" + UUID.randomUUID()).path("versionId").asText();
+        String dataset = client.uploadDataset(data, "big-data").path("id").asText();
+        long budget = bigBytes.length + (long) hidden * out + 2 * MIB; // big in float, small at 8 bits, room for the rest
+        JobSpec spec = new JobSpec(null, "cosine", new SearchBudgets(budget, null, null, null, null, null),
+                new SearchSpace(List.of(8), List.of(8), true, false, false), null, 2, 1L, 16, 16, 3, null);
+        long t0 = System.nanoTime();
+        String id = client.submit(version, dataset, null, spec).path("id").asText();
+        JsonNode done = awaitTolerantly(id, Duration.ofMinutes(5));
+        assertEquals(JobState.DONE, JobClient.state(done), done.toString());
+        System.err.printf("big export: job done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        SearchReport report = client.report(id);
+        // the FP32 baseline's file is the uploaded model; the export over 64 MiB must be one the evaluator made
+        Candidate large = report.candidates().stream().filter(c -> c.kind() != dev.bitplan.contracts.search.CandidateKind.BASELINE_FP32)
+                .filter(c -> c.exportedBytes() != null && c.exportedBytes() > 64 * MIB)
+                .findFirst().orElseThrow(() -> new AssertionError("no exported candidate over 64 MiB: " + report.candidates()));
+        CandidateEvaluated result = records(Topics.EVAL_RESULTS, CandidateEvaluated.class, r -> r.candidateId().equals(id + ":" + large.id()))
+                .get(0);
+        assertNotNull(result.artifactSha256(), "the result names the export by its digest");
+        assertTrue(JsonSerde.write(result).length < MIB, "the result message carries the digest, not the bytes");
+
+        Path downloaded = dir.resolve("large.onnx");
+        long t1 = System.nanoTime();
+        client.api().download("/api/candidates/" + id + ":" + large.id() + "/model", downloaded);
+        System.err.printf("big export: %,d bytes downloaded in %.2f s%n", Files.size(downloaded), (System.nanoTime() - t1) / 1e9);
+        assertEquals(large.exportedBytes().longValue(), Files.size(downloaded));
+        assertEquals(result.artifactSha256(), Sha256.of(downloaded), "byte for byte what the evaluator exported");
+        OnnxMl.ModelProto exported = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(downloaded));
+        OnnxMl.TensorProto weight = exported.getGraph().getInitializerList().stream().filter(t -> t.getName().equals("big.weight"))
+                .findFirst().orElseThrow(() -> new AssertionError("the float layer's weight is not in the export"));
+        assertArrayEquals(bigBytes, weight.getRawData().toByteArray(), "the float layer's weights, as uploaded");
+    }
+
+    @Test
+    void aJobSurvivesItsApiKilledAndGivesTheCandidatesOfAnUndisturbedRun() throws Exception {
+        String version = client.uploadModel(MODEL, "resnet8-" + UUID.randomUUID()).path("versionId").asText();
+        String dataset = client.uploadDataset(DATA, "mnist_test").path("id").asText();
+        String calibration = client.uploadDataset(CALIBRATION, "mnist_calib").path("id").asText();
+        JobSpec spec = new JobSpec(null, null, new SearchBudgets(null, 0.3, null, null, null, null),
+                new SearchSpace(List.of(4, 8), List.of(8), false, false, false), null, 3, 8L, 128, 256, 5, null);
+
+        long t0 = System.nanoTime();
+        String calm = client.submit(version, dataset, calibration, spec).path("id").asText();
+        assertEquals(JobState.DONE, JobClient.state(awaitTolerantly(calm, Duration.ofMinutes(4))));
+        double calmSeconds = (System.nanoTime() - t0) / 1e9;
+
+        long t1 = System.nanoTime();
+        String id = client.submit(version, dataset, calibration, spec).path("id").asText();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no layer measured in time: " + client.job(id));
+            }
+            Thread.sleep(100);
+        }
+        AppProcess api = stack.apps().stream().filter(a -> a.name().equals(StackLayout.API)).findFirst().orElseThrow();
+        long oldPid = api.pid();
+        long killedAt = System.nanoTime();
+        api.handle().destroyForcibly(); // SIGKILL: no shutdown, no commit of what the api was applying
+        awaitApi(Duration.ofMinutes(2));
+        double apiBackSeconds = (System.nanoTime() - killedAt) / 1e9;
+        assertTrue(api.pid() != oldPid, "a new api process");
+        JsonNode done = awaitTolerantly(id, Duration.ofMinutes(4));
+        assertEquals(JobState.DONE, JobClient.state(done), done.toString());
+        double disturbedSeconds = (System.nanoTime() - t1) / 1e9;
+        System.err.printf("api kill: api answering again %.1f s after SIGKILL; job %.1f s (undisturbed %.1f s)%n", apiBackSeconds,
+                disturbedSeconds, calmSeconds);
+
+        assertTrue(stackLog.stream().anyMatch(l -> l.startsWith("api exited (code 137)") && l.contains("restarting it in")), stackLog.toString());
+        assertTrue(stackLog.stream().anyMatch(l -> l.startsWith("api restarted (pid " + api.pid())), stackLog.toString());
+
+        SearchReport undisturbed = client.report(calm);
+        SearchReport survived = client.report(id);
+        assertEquals(ids(undisturbed.candidates()), ids(survived.candidates()));
+        for (int i = 0; i < survived.candidates().size(); i++) {
+            Candidate a = undisturbed.candidates().get(i);
+            Candidate b = survived.candidates().get(i);
+            assertEquals(a.plan(), b.plan(), b.id());
+            assertEquals(a.metric(), b.metric(), 1e-9, b.id());
+            assertEquals(a.deployedMetric(), b.deployedMetric(), 1e-9, b.id());
+            assertEquals(a.exportedBytes(), b.exportedBytes(), b.id());
+        }
+        assertEquals(undisturbed.recommended(), survived.recommended());
+
+        JsonNode candidates = client.api().get("/api/jobs/" + id + "/candidates");
+        List<String> candidateIds = new ArrayList<>();
+        candidates.forEach(c -> candidateIds.add(c.path("id").asText()));
+        assertEquals(survived.candidates().size(), candidateIds.size());
+        assertEquals(candidateIds.size(), new HashSet<>(candidateIds).size(), "no duplicate candidates");
+        JsonNode sensitivity = client.api().get("/api/jobs/" + id + "/sensitivity");
+        assertEquals(survived.layers().size(), sensitivity.size(), "one sensitivity row per layer");
+        JsonNode job = client.job(id);
+        assertEquals(job.path("candidatesExpected").asInt(), job.path("candidatesDone").asInt(), job.toString());
+    }
+
+    /** Polls the job until it ends, riding over moments when the api does not answer. */
+    private static JsonNode awaitTolerantly(String id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = client.job(id);
+                if (JobClient.state(last).terminal()) {
+                    return last;
+                }
+            } catch (RuntimeException e) {
+                // the api is restarting
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("job " + id + " did not end within " + timeout.toSeconds() + " s: " + last);
+    }
+
+    private static void awaitApi(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                client.api().get("/api/info");
+                return;
+            } catch (RuntimeException e) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("the api did not come back within " + timeout.toSeconds() + " s; stack log: " + stackLog);
+    }
+
+    private static List<String> ids(List<Candidate> candidates) {
+        return candidates.stream().map(Candidate::id).toList();
+    }
+
+    private static byte[] littleEndian(float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return b.array();
+    }
+
+    /** {@code input [N, in] -> MatMul big.weight -> MatMul small.weight -> output [N, out]}, opset 13. */
+    private static byte[] twoMatMuls(int in, int hidden, int out, byte[] big, byte[] small) {
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("two-matmuls")
+                .addInput(value("input", "N", in)).addOutput(value("output", "N", out))
+                .addInitializer(tensor("big.weight", in, hidden, big)).addInitializer(tensor("small.weight", hidden, out, small))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("/big/MatMul").setOpType("MatMul").addInput("input").addInput("big.weight")
+                        .addOutput("hidden"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setName("/small/MatMul").setOpType("MatMul").addInput("hidden")
+                        .addInput("small.weight").addOutput("output"))
+                .build();
+        return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("bitplan-test")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph).build().toByteArray();
+    }
+
+    private static OnnxMl.TensorProto tensor(String name, int rows, int cols, byte[] raw) {
+        return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addDims(rows).addDims(cols)
+                .setRawData(ByteString.copyFrom(raw)).build();
+    }
+
+    private static OnnxMl.ValueInfoProto value(String name, String batch, int width) {
+        OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batch))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
+                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    }
+
+    /** Everything on a topic so far that matches, read from the beginning by a throw-away consumer group. */
+    private static <T> List<T> records(String topic, Class<T> type, Predicate<T> keep) {
+        var props = KafkaSettings.consumer("localhost:" + stack.kafkaPort(), "test-" + UUID.randomUUID(), null, 10_000);
+        props.put("max.poll.records", 500);
+        List<T> out = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    T value = JsonSerde.read(r.value(), type);
+                    if (keep.test(value)) {
+                        out.add(value);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
