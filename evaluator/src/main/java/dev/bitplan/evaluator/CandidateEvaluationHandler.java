@@ -100,7 +100,7 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
         if (jobId == null) {
             return;
         }
-        String reason = request == null ? "an evaluation request could not be read (" + error.getMessage() + "); submit the job again"
+        String reason = request == null ? "an evaluation request could not be read (" + FailureReasons.text(error) + "); submit the job again"
                 : "candidate " + request.proposal().id() + ": " + FailureReasons.describe(error, attempts, names(request), SearchErrors::permanent);
         if (error instanceof PermanentFailure && QAT_NOT_IMPLEMENTED.equals(error.getMessage())) {
             reason = QAT_NOT_IMPLEMENTED;

@@ -82,7 +82,7 @@ public final class InternalApiClient {
             String state = root.path("state").asText(null);
             return Optional.of(new JobStatus(root.path("id").asText(jobId), state == null ? null : JobState.valueOf(state), layers));
         } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException("the api's answer for job " + jobId + " is not a job status: " + e.getMessage(), e);
+            throw new IllegalStateException("the api's answer for job " + jobId + " is not a job status: " + OutageWait.text(e), e);
         }
     }
 

@@ -64,7 +64,7 @@ public final class OutageWait {
                 Duration waited = Duration.ofNanos(System.nanoTime() - start);
                 if (waited.compareTo(limit) >= 0) {
                     throw new OutageException(what + " was unreachable for " + waited.toSeconds() + " s (the limit is " + limit.toSeconds()
-                            + " s) while trying to " + action + ": " + e.getMessage(), e);
+                            + " s) while trying to " + action + ": " + text(e), e);
                 }
                 if (waits == 0) {
                     LOG.warnf("%s is unreachable (%s); waiting for it, up to %d s, before %s counts as failed", what, e.getMessage(),
@@ -92,10 +92,8 @@ public final class OutageWait {
         }
     }
 
-    /** A throwable's message, or its type when it has none: an error text never ends in "null". */
+    /** {@link FailureReasons#text}: an error text never ends in "null". */
     public static String text(Throwable t) {
-        String m = t.getMessage();
-        String type = t.getClass().getSimpleName();
-        return m == null || m.isBlank() ? type : t instanceof java.io.IOException ? type + ": " + m : m;
+        return FailureReasons.text(t);
     }
 }

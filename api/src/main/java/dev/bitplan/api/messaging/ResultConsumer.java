@@ -104,7 +104,7 @@ public class ResultConsumer {
             message = record.topic().equals(Topics.JOB_EVENTS) ? JsonSerde.read(record.value(), JobEvent.class)
                     : JsonSerde.read(record.value(), CandidateEvaluated.class);
         } catch (SerializationException | NullPointerException e) {
-            return deadLetter(record, "unreadable: " + e.getMessage(), jobOf(record.key()));
+            return deadLetter(record, "unreadable: " + dev.bitplan.messaging.FailureReasons.text(e), jobOf(record.key()));
         }
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -126,7 +126,7 @@ public class ResultConsumer {
         }
         LOG.error("giving up on " + record.topic() + "@" + record.offset(), last);
         String jobId = message instanceof JobEvent event ? event.jobId() : ((CandidateEvaluated) message).jobId();
-        return deadLetter(record, last.getMessage() == null ? last.getClass().getSimpleName() : last.getMessage(), jobId);
+        return deadLetter(record, dev.bitplan.messaging.FailureReasons.text(last), jobId);
     }
 
     /** Parks the record in the DLQ and fails its job, so that nothing is lost silently and the user learns why. */
