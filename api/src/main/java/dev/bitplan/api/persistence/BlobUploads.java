@@ -137,6 +137,16 @@ public class BlobUploads {
         discard(upload.sha256());
     }
 
+    /** Drops uploads nobody touched for a day (their senders died for good), so staged chunks do not pile up. */
+    public int discardAbandoned() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM blob_uploads WHERE started_at < now() - interval '1 day'")) {
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop abandoned uploads: " + e.getMessage(), e);
+        }
+    }
+
     /** Drops an upload and its chunks. */
     public void discard(String sha) {
         update("DELETE FROM blob_uploads WHERE sha256 = ?", sha);

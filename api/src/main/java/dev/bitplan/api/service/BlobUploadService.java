@@ -54,6 +54,7 @@ public class BlobUploadService {
             return storedStatus(stored.get());
         }
         String type = mediaType == null || mediaType.isBlank() ? "application/octet-stream" : mediaType;
+        uploads.discardAbandoned();
         return status(uploads.start(sha, sizeBytes, type));
     }
 
