@@ -146,21 +146,97 @@ class FaultsEndToEndTest {
         assertArrayEquals(bigBytes, weight.getRawData().toByteArray(), "the float layer's weights, as uploaded");
     }
 
+    /** The MNIST files uploaded once, and one undisturbed job of {@link #MNIST_SPEC} to compare disturbed ones with. */
+    private static final JobSpec MNIST_SPEC = new JobSpec(null, null, new SearchBudgets(null, 0.3, null, null, null, null),
+            new SearchSpace(List.of(4, 8), List.of(8), false, false, false), null, 3, 8L, 128, 256, 5, null);
+    private static String[] mnist;
+    private static String calmJob;
+    private static double calmSeconds;
+
+    private static synchronized String[] mnist() {
+        if (mnist == null) {
+            mnist = new String[] {client.uploadModel(MODEL, "resnet8-" + UUID.randomUUID()).path("versionId").asText(),
+                    client.uploadDataset(DATA, "mnist_test").path("id").asText(), client.uploadDataset(CALIBRATION, "mnist_calib").path("id").asText()};
+        }
+        return mnist;
+    }
+
+    private static String submitMnist() {
+        String[] m = mnist();
+        return client.submit(m[0], m[1], m[2], MNIST_SPEC).path("id").asText();
+    }
+
+    private static synchronized SearchReport undisturbed() throws InterruptedException {
+        if (calmJob == null) {
+            long t0 = System.nanoTime();
+            String id = submitMnist();
+            assertEquals(JobState.DONE, JobClient.state(awaitTolerantly(id, Duration.ofMinutes(4))));
+            calmSeconds = (System.nanoTime() - t0) / 1e9;
+            calmJob = id;
+        }
+        return client.report(calmJob);
+    }
+
+    /** The same candidates, plans and metrics as the undisturbed run; one row per candidate and per layer. */
+    private static void assertSameAsUndisturbed(String id) throws Exception {
+        SearchReport undisturbed = undisturbed();
+        SearchReport survived = client.report(id);
+        assertEquals(ids(undisturbed.candidates()), ids(survived.candidates()));
+        for (int i = 0; i < survived.candidates().size(); i++) {
+            Candidate a = undisturbed.candidates().get(i);
+            Candidate b = survived.candidates().get(i);
+            assertEquals(a.plan(), b.plan(), b.id());
+            assertEquals(a.metric(), b.metric(), 1e-9, b.id());
+            assertEquals(a.deployedMetric(), b.deployedMetric(), 1e-9, b.id());
+            assertEquals(a.exportedBytes(), b.exportedBytes(), b.id());
+        }
+        assertEquals(undisturbed.recommended(), survived.recommended());
+
+        JsonNode candidates = client.api().get("/api/jobs/" + id + "/candidates");
+        List<String> candidateIds = new ArrayList<>();
+        candidates.forEach(c -> candidateIds.add(c.path("id").asText()));
+        assertEquals(survived.candidates().size(), candidateIds.size());
+        assertEquals(candidateIds.size(), new HashSet<>(candidateIds).size(), "no duplicate candidates");
+        JsonNode sensitivity = client.api().get("/api/jobs/" + id + "/sensitivity");
+        assertEquals(survived.layers().size(), sensitivity.size(), "one sensitivity row per layer");
+        JsonNode job = client.job(id);
+        assertEquals(job.path("candidatesExpected").asInt(), job.path("candidatesDone").asInt(), job.toString());
+    }
+
+    @Test
+    void aJobSurvivesItsEvaluatorKilledMidEvaluation() throws Exception {
+        undisturbed();
+        long t1 = System.nanoTime();
+        String id = submitMnist();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!(JobClient.state(client.job(id)) == JobState.EVALUATING && client.job(id).path("candidatesDone").asInt() >= 1)) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no candidate measured in time: " + client.job(id));
+            }
+            Thread.sleep(100);
+        }
+        AppProcess evaluator = stack.apps().stream().filter(a -> a.name().equals("evaluator-1")).findFirst().orElseThrow();
+        int restartsBefore = stack.supervisor().restarts("evaluator-1");
+        JsonNode atKill = client.job(id);
+        evaluator.handle().destroyForcibly(); // SIGKILL, in the middle of the job's evaluations
+        System.err.printf("evaluator kill: killed at %d of %d candidates%n", atKill.path("candidatesDone").asInt(),
+                atKill.path("candidatesExpected").asInt());
+        JsonNode done = awaitTolerantly(id, Duration.ofMinutes(4));
+        assertEquals(JobState.DONE, JobClient.state(done), done.toString());
+        System.err.printf("evaluator kill: job %.1f s (undisturbed %.1f s)%n", (System.nanoTime() - t1) / 1e9, calmSeconds);
+        long restartDeadline = System.currentTimeMillis() + 60_000;
+        while (stack.supervisor().restarts("evaluator-1") == restartsBefore && System.currentTimeMillis() < restartDeadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(restartsBefore + 1, stack.supervisor().restarts("evaluator-1"), "the evaluator was restarted once");
+        assertSameAsUndisturbed(id);
+    }
+
     @Test
     void aJobSurvivesItsApiKilledAndGivesTheCandidatesOfAnUndisturbedRun() throws Exception {
-        String version = client.uploadModel(MODEL, "resnet8-" + UUID.randomUUID()).path("versionId").asText();
-        String dataset = client.uploadDataset(DATA, "mnist_test").path("id").asText();
-        String calibration = client.uploadDataset(CALIBRATION, "mnist_calib").path("id").asText();
-        JobSpec spec = new JobSpec(null, null, new SearchBudgets(null, 0.3, null, null, null, null),
-                new SearchSpace(List.of(4, 8), List.of(8), false, false, false), null, 3, 8L, 128, 256, 5, null);
-
-        long t0 = System.nanoTime();
-        String calm = client.submit(version, dataset, calibration, spec).path("id").asText();
-        assertEquals(JobState.DONE, JobClient.state(awaitTolerantly(calm, Duration.ofMinutes(4))));
-        double calmSeconds = (System.nanoTime() - t0) / 1e9;
-
+        undisturbed();
         long t1 = System.nanoTime();
-        String id = client.submit(version, dataset, calibration, spec).path("id").asText();
+        String id = submitMnist();
         long deadline = System.currentTimeMillis() + 120_000;
         while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
             if (System.currentTimeMillis() > deadline) {
@@ -184,28 +260,7 @@ class FaultsEndToEndTest {
         assertTrue(stackLog.stream().anyMatch(l -> l.startsWith("api exited (code 137)") && l.contains("restarting it in")), stackLog.toString());
         assertTrue(stackLog.stream().anyMatch(l -> l.startsWith("api restarted (pid " + api.pid())), stackLog.toString());
 
-        SearchReport undisturbed = client.report(calm);
-        SearchReport survived = client.report(id);
-        assertEquals(ids(undisturbed.candidates()), ids(survived.candidates()));
-        for (int i = 0; i < survived.candidates().size(); i++) {
-            Candidate a = undisturbed.candidates().get(i);
-            Candidate b = survived.candidates().get(i);
-            assertEquals(a.plan(), b.plan(), b.id());
-            assertEquals(a.metric(), b.metric(), 1e-9, b.id());
-            assertEquals(a.deployedMetric(), b.deployedMetric(), 1e-9, b.id());
-            assertEquals(a.exportedBytes(), b.exportedBytes(), b.id());
-        }
-        assertEquals(undisturbed.recommended(), survived.recommended());
-
-        JsonNode candidates = client.api().get("/api/jobs/" + id + "/candidates");
-        List<String> candidateIds = new ArrayList<>();
-        candidates.forEach(c -> candidateIds.add(c.path("id").asText()));
-        assertEquals(survived.candidates().size(), candidateIds.size());
-        assertEquals(candidateIds.size(), new HashSet<>(candidateIds).size(), "no duplicate candidates");
-        JsonNode sensitivity = client.api().get("/api/jobs/" + id + "/sensitivity");
-        assertEquals(survived.layers().size(), sensitivity.size(), "one sensitivity row per layer");
-        JsonNode job = client.job(id);
-        assertEquals(job.path("candidatesExpected").asInt(), job.path("candidatesDone").asInt(), job.toString());
+        assertSameAsUndisturbed(id);
     }
 
     /** Polls the job until it ends, riding over moments when the api does not answer. */
