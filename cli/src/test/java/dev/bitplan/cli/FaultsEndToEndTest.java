@@ -123,6 +123,8 @@ class FaultsEndToEndTest {
         JsonNode done = awaitTolerantly(id, Duration.ofMinutes(5));
         assertEquals(JobState.DONE, JobClient.state(done), done.toString());
         System.err.printf("big export: job done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        Files.readAllLines(stack.logDir().resolve("evaluator-1.log")).stream().filter(l -> l.contains("BlobUploader") && l.contains("uploaded"))
+                .forEach(l -> System.err.println("big export: evaluator log: " + l.substring(l.indexOf("uploaded"))));
 
         SearchReport report = client.report(id);
         // the FP32 baseline's file is the uploaded model; the export over 64 MiB must be one the evaluator made
