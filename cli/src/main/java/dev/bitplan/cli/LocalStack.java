@@ -205,6 +205,12 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Stops the broker and starts it again (same port, same log), for fault tests. */
+    void restartKafka() {
+        log.accept("restarting Kafka");
+        kafka.restart();
+    }
+
     String url() {
         return "http://localhost:" + apiPort;
     }

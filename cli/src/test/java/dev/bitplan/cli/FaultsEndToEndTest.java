@@ -235,6 +235,28 @@ class FaultsEndToEndTest {
     }
 
     @Test
+    void aJobSurvivesABrokerRestart() throws Exception {
+        undisturbed();
+        long t1 = System.nanoTime();
+        String id = submitMnist();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no layer measured in time: " + client.job(id));
+            }
+            Thread.sleep(100);
+        }
+        long stoppedAt = System.nanoTime();
+        stack.restartKafka(); // the log survives; every client has to reconnect
+        double restartSeconds = (System.nanoTime() - stoppedAt) / 1e9;
+        JsonNode done = awaitTolerantly(id, Duration.ofMinutes(4));
+        assertEquals(JobState.DONE, JobClient.state(done), done.toString());
+        System.err.printf("broker restart: broker away %.1f s; job %.1f s (undisturbed %.1f s)%n", restartSeconds,
+                (System.nanoTime() - t1) / 1e9, calmSeconds);
+        assertSameAsUndisturbed(id);
+    }
+
+    @Test
     void aJobSurvivesItsApiKilledAndGivesTheCandidatesOfAnUndisturbedRun() throws Exception {
         undisturbed();
         long t1 = System.nanoTime();

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -77,15 +78,15 @@ public class ResultConsumer {
     private void run() {
         try {
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (!handle(record)) {
-                        // seek back so the record is polled again after a pause, without committing past it
-                        consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-                        sleepQuietly(1000);
-                        break;
-                    }
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
+                try {
+                    pollAndApply();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // the broker is away (restarting): keep the consumer and try again; what was applied but not
+                    // committed comes again and is applied idempotently
+                    LOG.warnf("Kafka is unreachable for the result consumer, trying again: %s", e.getMessage());
+                    sleepQuietly(1000);
                 }
             }
         } catch (WakeupException e) {
@@ -94,6 +95,19 @@ public class ResultConsumer {
             LOG.error("result consumer stopped", e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void pollAndApply() {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            if (!handle(record)) {
+                // seek back so the record is polled again after a pause, without committing past it
+                consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                sleepQuietly(1000);
+                return;
+            }
+            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)));
         }
     }
 
