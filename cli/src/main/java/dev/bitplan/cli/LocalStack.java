@@ -205,6 +205,13 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Stops PostgreSQL and starts it again (same port, same data), for fault tests. */
+    synchronized void restartPostgres() {
+        log.accept("restarting PostgreSQL");
+        postgres.close();
+        postgres = LocalPostgres.start(dataDir().resolve("postgres"), postgresPort);
+    }
+
     /** Stops the broker and starts it again (same port, same log), for fault tests. */
     void restartKafka() {
         log.accept("restarting Kafka");

@@ -257,6 +257,30 @@ class FaultsEndToEndTest {
     }
 
     @Test
+    void aJobSurvivesAPostgresRestart() throws Exception {
+        undisturbed();
+        long t1 = System.nanoTime();
+        String id = submitMnist();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no layer measured in time: " + client.job(id));
+            }
+            Thread.sleep(100);
+        }
+        java.sql.Timestamp startedBefore = postmasterStart();
+        long stoppedAt = System.nanoTime();
+        stack.restartPostgres(); // every pooled connection of the api breaks
+        double restartSeconds = (System.nanoTime() - stoppedAt) / 1e9;
+        assertTrue(postmasterStart().after(startedBefore), "a new PostgreSQL server process");
+        JsonNode done = awaitTolerantly(id, Duration.ofMinutes(4));
+        assertEquals(JobState.DONE, JobClient.state(done), done.toString());
+        System.err.printf("postgres restart: database away %.1f s; job %.1f s (undisturbed %.1f s)%n", restartSeconds,
+                (System.nanoTime() - t1) / 1e9, calmSeconds);
+        assertSameAsUndisturbed(id);
+    }
+
+    @Test
     void aJobSurvivesItsApiKilledAndGivesTheCandidatesOfAnUndisturbedRun() throws Exception {
         undisturbed();
         long t1 = System.nanoTime();
@@ -285,6 +309,14 @@ class FaultsEndToEndTest {
         assertTrue(stackLog.stream().anyMatch(l -> l.startsWith("api restarted (pid " + api.pid())), stackLog.toString());
 
         assertSameAsUndisturbed(id);
+    }
+
+    private static java.sql.Timestamp postmasterStart() throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:" + stack.postgresPort() + "/postgres", "postgres",
+                "postgres"); var rs = c.createStatement().executeQuery("SELECT pg_postmaster_start_time()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
     }
 
     /** Polls the job until it ends, riding over moments when the api does not answer. */
