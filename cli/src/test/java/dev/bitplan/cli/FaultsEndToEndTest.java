@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.ByteString;
 import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
@@ -19,26 +18,15 @@ import dev.bitplan.contracts.search.Candidate;
 import dev.bitplan.contracts.search.SearchBudgets;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.contracts.search.SearchSpace;
-import dev.bitplan.engine.data.NdArray;
-import dev.bitplan.engine.data.NpzFile;
-import dev.bitplan.engine.data.NpzWriter;
 import dev.bitplan.messaging.JsonSerde;
-import dev.bitplan.messaging.KafkaSettings;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,31 +75,12 @@ class FaultsEndToEndTest {
      */
     @Test
     void anExportOver64MiBTravelsThroughTheBlobStoreAndDownloadsByteForByte() throws Exception {
-        int in = 4096;
+        TwoMatMulModel big = TwoMatMulModel.write(dir.resolve("big.onnx"), dir.resolve("big.npz"), 4096, 4352, 256, 40, 11);
+        Path model = big.model();
+        Path data = big.data();
+        byte[] bigBytes = big.bigWeight();
         int hidden = 4352;
         int out = 256;
-        Random random = new Random(11);
-        float[] big = new float[in * hidden];
-        for (int i = 0; i < big.length; i++) {
-            big[i] = (float) (random.nextGaussian() * 0.02);
-        }
-        for (int col = 0; col < hidden; col++) {
-            big[random.nextInt(in) * hidden + col] = 5f; // one outlier per output channel: its 8-bit scale flattens the rest
-        }
-        float[] small = new float[hidden * out];
-        for (int i = 0; i < small.length; i++) {
-            small[i] = (float) (random.nextGaussian() * 0.02);
-        }
-        byte[] bigBytes = littleEndian(big);
-        Path model = dir.resolve("big.onnx");
-        Files.write(model, twoMatMuls(in, hidden, out, bigBytes, littleEndian(small)));
-        int samples = 40;
-        float[] x = new float[samples * in];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        Path data = dir.resolve("big.npz");
-        NpzWriter.write(NpzFile.of(NdArray.ofFloats("input", new long[] {samples, in}, x)), data);
 
         String version = client.uploadModel(model, "big-" + UUID.randomUUID()).path("versionId").asText();
         String dataset = client.uploadDataset(data, "big-data").path("id").asText();
@@ -131,7 +100,7 @@ class FaultsEndToEndTest {
         Candidate large = report.candidates().stream().filter(c -> c.kind() != dev.bitplan.contracts.search.CandidateKind.BASELINE_FP32)
                 .filter(c -> c.exportedBytes() != null && c.exportedBytes() > 64 * MIB)
                 .findFirst().orElseThrow(() -> new AssertionError("no exported candidate over 64 MiB: " + report.candidates()));
-        CandidateEvaluated result = records(Topics.EVAL_RESULTS, CandidateEvaluated.class, r -> r.candidateId().equals(id + ":" + large.id()))
+        CandidateEvaluated result = TopicRecords.read("localhost:" + stack.kafkaPort(), Topics.EVAL_RESULTS, CandidateEvaluated.class, r -> r.candidateId().equals(id + ":" + large.id()))
                 .get(0);
         assertNotNull(result.artifactSha256(), "the result names the export by its digest");
         assertTrue(JsonSerde.write(result).length < MIB, "the result message carries the digest, not the bytes");
@@ -352,61 +321,5 @@ class FaultsEndToEndTest {
 
     private static List<String> ids(List<Candidate> candidates) {
         return candidates.stream().map(Candidate::id).toList();
-    }
-
-    private static byte[] littleEndian(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return b.array();
-    }
-
-    /** {@code input [N, in] -> MatMul big.weight -> MatMul small.weight -> output [N, out]}, opset 13. */
-    private static byte[] twoMatMuls(int in, int hidden, int out, byte[] big, byte[] small) {
-        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("two-matmuls")
-                .addInput(value("input", "N", in)).addOutput(value("output", "N", out))
-                .addInitializer(tensor("big.weight", in, hidden, big)).addInitializer(tensor("small.weight", hidden, out, small))
-                .addNode(OnnxMl.NodeProto.newBuilder().setName("/big/MatMul").setOpType("MatMul").addInput("input").addInput("big.weight")
-                        .addOutput("hidden"))
-                .addNode(OnnxMl.NodeProto.newBuilder().setName("/small/MatMul").setOpType("MatMul").addInput("hidden")
-                        .addInput("small.weight").addOutput("output"))
-                .build();
-        return OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("bitplan-test")
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph).build().toByteArray();
-    }
-
-    private static OnnxMl.TensorProto tensor(String name, int rows, int cols, byte[] raw) {
-        return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).addDims(rows).addDims(cols)
-                .setRawData(ByteString.copyFrom(raw)).build();
-    }
-
-    private static OnnxMl.ValueInfoProto value(String name, String batch, int width) {
-        OnnxMl.TensorShapeProto shape = OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam(batch))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width)).build();
-        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder().setTensorType(
-                OnnxMl.TypeProto.Tensor.newBuilder().setElemType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
-    }
-
-    /** Everything on a topic so far that matches, read from the beginning by a throw-away consumer group. */
-    private static <T> List<T> records(String topic, Class<T> type, Predicate<T> keep) {
-        var props = KafkaSettings.consumer("localhost:" + stack.kafkaPort(), "test-" + UUID.randomUUID(), null, 10_000);
-        props.put("max.poll.records", 500);
-        List<T> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    T value = JsonSerde.read(r.value(), type);
-                    if (keep.test(value)) {
-                        out.add(value);
-                    }
-                }
-            }
-        }
-        return out;
     }
 }
