@@ -12,17 +12,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One packaged Quarkus app running as a child JVM, its stdout and stderr appended to its own log file. */
+/**
+ * One packaged Quarkus app running as a child JVM, its stdout and stderr appended to its own log file. It can be
+ * started again with the same command ({@link #restart()}), as the {@link ChildSupervisor} does when it dies; the
+ * accessors then speak of the current process.
+ */
 final class AppProcess {
 
     private final String name;
-    private final Process process;
+    private final List<String> command;
+    private final Map<String, String> env;
     private final Path log;
+    private final Path workDir;
+    private volatile Process process;
+    private volatile long startedNanos;
 
-    private AppProcess(String name, Process process, Path log) {
+    private AppProcess(String name, List<String> command, Map<String, String> env, Path log, Path workDir) {
         this.name = name;
-        this.process = process;
+        this.command = List.copyOf(command);
+        this.env = Map.copyOf(env);
         this.log = log;
+        this.workDir = workDir;
     }
 
     /**
@@ -39,18 +49,38 @@ final class AppProcess {
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(runJar.toString());
+        AppProcess app = new AppProcess(name, cmd, env, log, workDir);
+        app.launch("starting");
+        return app;
+    }
+
+    /** Starts the app again with the same command, environment and log (after it died). */
+    void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
+        }
+        launch("restarting");
+    }
+
+    private void launch(String what) {
         try {
             Files.createDirectories(log.getParent());
-            Files.writeString(log, "==== bitplan up: starting " + name + " at " + Instant.now() + "\n", StandardCharsets.UTF_8,
+            Files.writeString(log, "==== bitplan up: " + what + " " + name + " at " + Instant.now() + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             pb.environment().putAll(env);
-            return new AppProcess(name, pb.start(), log);
+            process = pb.start();
+            startedNanos = System.nanoTime();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + " (" + runJar + ")", e);
+            throw new UncheckedIOException("cannot start " + name + " (" + command.get(command.size() - 1) + ")", e);
         }
+    }
+
+    /** How long the current process has been running (or ran, once it exited). */
+    java.time.Duration uptime() {
+        return java.time.Duration.ofNanos(System.nanoTime() - startedNanos);
     }
 
     String name() {

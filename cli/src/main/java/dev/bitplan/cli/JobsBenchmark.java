@@ -58,7 +58,7 @@ final class JobsBenchmark implements Callable<Integer> {
         }
         Path dir = tempDir();
         LocalStack stack = new LocalStack(new LocalStack.Settings(dir, 0, 0, 0, searchWorkers, evaluators, Duration.ofSeconds(180),
-                Duration.ofSeconds(10)), m -> System.err.println("bench: " + m));
+                Duration.ofSeconds(10), true), m -> System.err.println("bench: " + m));
         Thread hook = new Thread(stack::close, "bench-jobs-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -28,9 +28,13 @@ import java.util.function.Consumer;
  */
 final class LocalStack implements AutoCloseable {
 
-    /** How to run it; ports of 0 pick free ones. */
+    /**
+     * How to run it; ports of 0 pick free ones.
+     *
+     * @param restartChildren  restart a child process that dies ({@link ChildSupervisor}), as {@code bitplan up} does
+     */
     record Settings(Path dataDir, int apiPort, int postgresPort, int kafkaPort, int searchWorkers, int evaluators,
-                    Duration startTimeout, Duration stopGrace) {
+                    Duration startTimeout, Duration stopGrace, boolean restartChildren) {
 
         Settings {
             if (searchWorkers < 1 || evaluators < 1) {
@@ -42,6 +46,7 @@ final class LocalStack implements AutoCloseable {
     private final Settings settings;
     private final Consumer<String> log;
     private final List<AppProcess> apps = new ArrayList<>();
+    private final ChildSupervisor supervisor;
     private LocalPostgres postgres;
     private LocalKafka kafka;
     private StackSecrets secrets;
@@ -54,6 +59,7 @@ final class LocalStack implements AutoCloseable {
     LocalStack(Settings settings, Consumer<String> log) {
         this.settings = settings;
         this.log = log;
+        this.supervisor = new ChildSupervisor(log);
     }
 
     /** Starts and returns a stack; see {@link #start(Path)}. */
@@ -105,6 +111,7 @@ final class LocalStack implements AutoCloseable {
         api.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         api.put("quarkus.datasource.username", LocalPostgres.USER);
         api.put("quarkus.datasource.password", postgres.password());
+        api.put(ConfigKeys.API_INSTANCE_ID, "api"); // one api per stack: a restarted api takes its partitions back at once
         launch(() -> AppProcess.start(StackLayout.API, apiJar, api,
                 Map.of("BITPLAN_ADMIN_TOKEN", secrets.adminToken(), "BITPLAN_INTERNAL_TOKEN", secrets.internalToken()),
                 logFile(StackLayout.API), dir));
@@ -115,6 +122,14 @@ final class LocalStack implements AutoCloseable {
             startWorker(StackLayout.EVALUATOR, i, evaluatorJar, dir);
         }
         awaitApi();
+        if (settings.restartChildren()) {
+            apps().forEach(supervisor::watch);
+        }
+    }
+
+    /** The supervisor that restarts dead children (watching only when {@link Settings#restartChildren()}). */
+    ChildSupervisor supervisor() {
+        return supervisor;
     }
 
     private void startWorker(String app, int index, Path jar, Path dir) {
@@ -190,6 +205,19 @@ final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Stops PostgreSQL and starts it again (same port, same data), for fault tests. */
+    synchronized void restartPostgres() {
+        log.accept("restarting PostgreSQL");
+        postgres.close();
+        postgres = LocalPostgres.start(dataDir().resolve("postgres"), postgresPort);
+    }
+
+    /** Stops the broker and starts it again (same port, same log), for fault tests. */
+    void restartKafka() {
+        log.accept("restarting Kafka");
+        kafka.restart();
+    }
+
     String url() {
         return "http://localhost:" + apiPort;
     }
@@ -238,6 +266,7 @@ final class LocalStack implements AutoCloseable {
             return;
         }
         closed = true;
+        supervisor.close(); // before the children stop: their exits now are wanted
         if (!apps.isEmpty()) {
             log.accept("stopping " + apps.size() + " app processes");
         }

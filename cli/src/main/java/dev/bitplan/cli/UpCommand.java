@@ -48,7 +48,7 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() {
         Path dir = (dataDir != null ? dataDir : UserFiles.defaultDataDir()).toAbsolutePath();
         LocalStack.Settings settings = new LocalStack.Settings(dir, port, postgresPort, kafkaPort, searchWorkers, evaluators,
-                Duration.ofSeconds(startTimeout), Duration.ofSeconds(10));
+                Duration.ofSeconds(startTimeout), Duration.ofSeconds(10), true);
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean stopping = new AtomicBoolean();
         LocalStack[] running = new LocalStack[1]; // set before start, so a Ctrl-C during start stops what has started
@@ -67,11 +67,6 @@ final class UpCommand implements Callable<Integer> {
             PrivateFiles.writeJson(UserFiles.currentStack(),
                     Map.of("url", stack.url(), "token", token, "dataDir", dir.toString(), "pid", ProcessHandle.current().pid()));
             printBanner(stack, token);
-            stack.apps().forEach(a -> a.handle().onExit().thenRun(() -> {
-                if (!stopping.get()) {
-                    System.err.println("up: warning: " + a.name() + " exited (code " + a.exitCode() + "); see " + a.log());
-                }
-            }));
             if (demo) {
                 int code = new Demo(new JobClient(new ApiClient(stack.url(), token)), StackLayout.repoRoot()).run(System.out, System.err);
                 if (exitAfterDemo || code != 0) {

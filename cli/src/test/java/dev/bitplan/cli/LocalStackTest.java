@@ -29,7 +29,7 @@ class LocalStackTest {
             }
         }
         List<String> said = new ArrayList<>();
-        LocalStack.Settings settings = new LocalStack.Settings(dir, 0, 0, 0, 1, 1, Duration.ofSeconds(120), Duration.ofSeconds(10));
+        LocalStack.Settings settings = new LocalStack.Settings(dir, 0, 0, 0, 1, 1, Duration.ofSeconds(120), Duration.ofSeconds(10), false);
         List<ProcessHandle> children;
         int[] ports;
         try (LocalStack stack = LocalStack.start(repo, settings, said::add)) {

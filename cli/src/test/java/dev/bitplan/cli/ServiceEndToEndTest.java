@@ -75,8 +75,9 @@ class ServiceEndToEndTest {
 
     @BeforeAll
     static void startStack() {
+        // no supervision here: the killed worker must stay dead for its job to move to the other one
         LocalStack.Settings settings = new LocalStack.Settings(dir.resolve("stack"), 0, 0, 0, 2, 2, Duration.ofSeconds(180),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10), false);
         stack = LocalStack.start(StackLayout.repoRoot(), settings, System.err::println);
         token = LocalTenant.ensure(stack, dir.resolve("stack"), System.err);
         client = new JobClient(new ApiClient(stack.url(), token));
@@ -296,25 +297,7 @@ class ServiceEndToEndTest {
 
     /** Everything on a topic so far that matches, read from the beginning by a throw-away consumer group. */
     private static <T> List<T> records(String topic, Class<T> type, Predicate<T> keep) {
-        var props = KafkaSettings.consumer("localhost:" + stack.kafkaPort(), "test-" + UUID.randomUUID(), null, 10_000);
-        props.put("max.poll.records", 500);
-        List<T> out = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<String, byte[]>(props)) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    T value = JsonSerde.read(r.value(), type);
-                    if (keep.test(value)) {
-                        out.add(value);
-                    }
-                }
-            }
-        }
-        return out;
+        return TopicRecords.read("localhost:" + stack.kafkaPort(), topic, type, keep);
     }
 
 }

@@ -1,6 +1,5 @@
 package dev.bitplan.evaluator;
 
-import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;
@@ -28,13 +27,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Measures one candidate: score its plan on the validation samples, export it, run it as deployed, time it,
- * and publish the figures with the deployable model. Candidates of one job on this evaluator share a session,
+ * upload the deployable model to the api's blob store and publish the figures with its address. Candidates of one job on this evaluator share a session,
  * so the model is loaded and calibrated once.
  */
 public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCandidate> {
-
-    /** base64 grows bytes by 4/3; the rest of the result (figures, plan) needs far less than the margin left. */
-    static final int MAX_ARTIFACT_BYTES = dev.bitplan.messaging.KafkaSettings.MAX_MESSAGE_BYTES / 4 * 3 - (1 << 20);
 
     static final String QAT_NOT_IMPLEMENTED = "method qat is not implemented yet (issue: QAT); use ptq";
     private static final Logger LOG = Logger.getLogger(CandidateEvaluationHandler.class);
@@ -88,15 +84,12 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
         } finally {
             entry.reportTo(null);
         }
-        // the FP32 baseline's deployable model is the uploaded one, which the api has
-        byte[] artifact = request.proposal().fp32() || measured.exported() == null ? null : measured.exported().bytes();
-        if (artifact != null && artifact.length > MAX_ARTIFACT_BYTES) {
-            throw new PermanentFailure(String.format(java.util.Locale.ROOT, "the exported model of %s is %,d bytes; results carry "
-                    + "models of at most %,d bytes (base64 inside a %,d-byte Kafka message)", request.proposal().id(), artifact.length,
-                    MAX_ARTIFACT_BYTES, dev.bitplan.messaging.KafkaSettings.MAX_MESSAGE_BYTES));
-        }
+        // the FP32 baseline's deployable model is the uploaded one, which the api has; any other goes to the blob store
+        // first (chunked, verified, resumable), so the result carries only its address, whatever the model's size
+        String artifact = request.proposal().fp32() || measured.exported() == null ? null
+                : services.uploads().upload(measured.exported().bytes(), "application/onnx");
         services.publisher().sendAndFlush(Topics.EVAL_RESULTS, request.candidateId(), new CandidateEvaluated(jobId, request.candidateId(),
-                measured.candidate(), artifact, artifact == null ? null : Sha256.of(artifact), context.workerId()));
+                measured.candidate(), artifact, context.workerId()));
         LOG.infof("candidate %s measured: metric %.4f, %d bytes", request.candidateId(), measured.candidate().metric(),
                 measured.candidate().sizeBytes());
     }
@@ -107,7 +100,7 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
         if (jobId == null) {
             return;
         }
-        String reason = request == null ? "an evaluation request could not be read (" + error.getMessage() + "); submit the job again"
+        String reason = request == null ? "an evaluation request could not be read (" + FailureReasons.text(error) + "); submit the job again"
                 : "candidate " + request.proposal().id() + ": " + FailureReasons.describe(error, attempts, names(request), SearchErrors::permanent);
         if (error instanceof PermanentFailure && QAT_NOT_IMPLEMENTED.equals(error.getMessage())) {
             reason = QAT_NOT_IMPLEMENTED;

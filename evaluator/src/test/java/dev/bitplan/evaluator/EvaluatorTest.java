@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The evaluator end to end on a real broker, real MNIST files and an HTTP stand-in for the api. */
+/** The evaluator end to end on a real broker, real MNIST files and an HTTP stand-in for the api (uploads included). */
 class EvaluatorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -86,13 +86,15 @@ class EvaluatorTest {
             CandidateEvaluated got = results.get(p.id());
             assertEquals(jobId + ":" + p.id(), got.candidateId());
             assertSameFigures(expected.candidate(), got.candidate());
-            assertNotNull(got.artifact());
-            assertEquals(Sha256.of(got.artifact()), got.artifactSha256());
-            ModelLoader.parse(got.artifact(), p.id() + " artifact"); // a valid ONNX model
-            assertArrayEquals(expected.exported().bytes(), got.artifact(), "same export as in-process");
+            assertNotNull(got.artifactSha256());
+            byte[] uploaded = bed.api().stored(got.artifactSha256());
+            assertNotNull(uploaded, "the export is in the api's blob store before its result is published");
+            assertEquals(Sha256.of(uploaded), got.artifactSha256());
+            ModelLoader.parse(uploaded, p.id() + " artifact"); // a valid ONNX model
+            assertArrayEquals(expected.exported().bytes(), uploaded, "same export as in-process");
         }
         CandidateEvaluated fp32 = results.get("fp32");
-        assertNull(fp32.artifact(), "the FP32 baseline's model is the uploaded one");
+        assertNull(fp32.artifactSha256(), "the FP32 baseline's model is the uploaded one");
         assertEquals(inProcess.measure(proposals.get(0)).candidate().metric(), fp32.candidate().metric());
         assertTrue(results.get("int8").candidate().sizeBytes() > results.get("int4").candidate().sizeBytes());
     }

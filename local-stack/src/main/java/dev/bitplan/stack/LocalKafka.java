@@ -20,14 +20,16 @@ public final class LocalKafka implements AutoCloseable {
     // a persistent log directory must always be formatted with the same cluster id
     private static final String CLUSTER_ID = "Yml0cGxhbi1sb2NhbC0x";
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final Properties props;
     private final int port;
     private final Path logDir;
     private final boolean temporary;
     private boolean closed;
 
-    private LocalKafka(KafkaRaftServer server, int port, Path logDir, boolean temporary) {
+    private LocalKafka(KafkaRaftServer server, Properties props, int port, Path logDir, boolean temporary) {
         this.server = server;
+        this.props = props;
         this.port = port;
         this.logDir = logDir;
         this.temporary = temporary;
@@ -62,7 +64,7 @@ public final class LocalKafka implements AutoCloseable {
                     Map.entry("transaction.state.log.min.isr", "1"),
                     Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                     Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                    // exported models travel in evaluation results
+                    // the clients' largest record (exported models go through the api's blob store)
                     Map.entry("message.max.bytes", String.valueOf(64 * 1024 * 1024)),
                     Map.entry("replica.fetch.max.bytes", String.valueOf(64 * 1024 * 1024)),
                     Map.entry("auto.create.topics.enable", "false")));
@@ -74,10 +76,24 @@ public final class LocalKafka implements AutoCloseable {
                     new java.io.PrintStream(java.io.OutputStream.nullOutputStream())); // "Formatting ..." is noise for users
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
-            return new LocalKafka(server, brokerPort, dir, temporary);
+            return new LocalKafka(server, props, brokerPort, dir, temporary);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the in-JVM Kafka broker", e);
         }
+    }
+
+    /**
+     * Stops the broker and starts it again on the same ports and log directory, as a broker restart in production:
+     * what was committed to the log survives, clients reconnect by themselves.
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the broker is closed");
+        }
+        server.shutdown();
+        server.awaitShutdown();
+        server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        server.startup();
     }
 
     public String bootstrapServers() {

@@ -55,13 +55,21 @@ public final class BlobCache {
         return target;
     }
 
+    /** Fetches with outages waited out: a transfer the api's going away cut short starts again once it is back. */
     private void fetch(String sha256, Path target) {
+        api.outage().run("fetch file " + sha256, () -> {
+            fetchOnce(sha256, target);
+            return null;
+        });
+    }
+
+    private void fetchOnce(String sha256, Path target) {
         Path part = null;
         try {
             // unique .part name: processes sharing a cache directory may fetch the same file at once
             part = Files.createTempFile(dir, sha256 + ".", ".part");
             MessageDigest digest = Sha256.newDigest();
-            try (InputStream in = api.blob(sha256);
+            try (InputStream in = new OutageOnRead(api.blob(sha256), api.baseUrl() + " (file " + sha256 + ")");
                  OutputStream out = new DigestOutputStream(Files.newOutputStream(part), digest)) {
                 in.transferTo(out);
             }
@@ -74,7 +82,7 @@ public final class BlobCache {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             part = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot fetch file " + sha256 + " into " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot fetch file " + sha256 + " into " + dir + ": " + OutageWait.text(e), e);
         } finally {
             if (part != null) {
                 try {
@@ -86,4 +94,35 @@ public final class BlobCache {
         }
     }
 
+    /** The api's response body: a read that fails means the api went away mid-transfer, an outage, not a disk problem. */
+    private static final class OutageOnRead extends java.io.FilterInputStream {
+        private final String source;
+
+        OutageOnRead(InputStream in, String source) {
+            super(in);
+            this.source = source;
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw lost(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw lost(e);
+            }
+        }
+
+        private OutageWait.Unreachable lost(IOException e) {
+            return new OutageWait.Unreachable("the download from " + source + " broke off: " + OutageWait.text(e), e);
+        }
+    }
 }

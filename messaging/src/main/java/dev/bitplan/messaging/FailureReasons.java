@@ -57,7 +57,19 @@ public final class FailureReasons {
 
     /** The error's own message, with its type when the message alone says too little. */
     static String reason(Throwable t) {
+        return text(t);
+    }
+
+    /**
+     * An error in words for a message: its own message, its type when it has none (so a text never ends in
+     * "null"), and the type before the message of an I/O error, whose message alone ("Connection reset") says little.
+     */
+    public static String text(Throwable t) {
+        if (t == null) {
+            return "no reason given";
+        }
         String m = t.getMessage();
-        return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+        String type = t.getClass().getSimpleName();
+        return m == null || m.isBlank() ? type : t instanceof java.io.IOException ? type + ": " + m : m;
     }
 }

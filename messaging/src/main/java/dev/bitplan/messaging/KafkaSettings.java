@@ -11,7 +11,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Client settings shared by every BitPlan producer and consumer. Values are raw bytes; JsonSerde maps them. */
 public final class KafkaSettings {
 
-    /** Large enough for an exported model in an evaluation result; topics are created with the same limit. */
+    /**
+     * The largest record; topics are created with the same limit. Messages carry figures and digests only (exported
+     * models go through the api's blob store), so this is headroom, not a limit on models.
+     */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
     private KafkaSettings() {
@@ -25,7 +28,7 @@ public final class KafkaSettings {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
-        // the default 32 MiB buffer refuses any single record larger than itself (an evaluation result with its model)
+        // the default 32 MiB buffer refuses any single record larger than itself
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, (long) MAX_MESSAGE_BYTES + 32L * 1024 * 1024);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());

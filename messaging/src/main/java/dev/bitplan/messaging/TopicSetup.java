@@ -57,7 +57,7 @@ public final class TopicSetup {
                 }
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create Kafka topics at " + bootstrap + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot create Kafka topics at " + bootstrap + ": " + FailureReasons.text(e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating Kafka topics", e);

@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
  * is still published; its consumers are idempotent). Transient failures are retried with exponential backoff;
  * permanent ones and spent retries go to {@code <topic>.dlq} ({@link DeadLetterQueue}), then to the handler's
  * dead-letter hook, then are committed. {@link #close()} abandons running work without committing it, so
- * another worker takes the message over.
+ * another worker takes the message over; work that finishes while the loop closes (before, or within the few
+ * seconds the close waits for the work thread) is still committed, so a finished message is not redone.
  */
 public final class WorkLoop<T> implements AutoCloseable {
 
@@ -109,14 +110,9 @@ public final class WorkLoop<T> implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.errorf(e, "work loop on %s stopped unexpectedly", settings.topic());
         } finally {
-            if (inFlight != null && inFlight.result.isDone()) {
-                try {
-                    finish(); // work that ended just as we stopped still gets its commit
-                } catch (RuntimeException e) {
-                    LOG.debugf("no final commit: %s", e.getMessage());
-                }
-            }
+            commitIfFinished(); // work that ended just as we stopped still gets its commit
             abandonRunningWork();
+            commitIfFinished(); // and so does work that ended while the close waited for it
             try {
                 consumer.close(Duration.ofSeconds(10));
             } catch (RuntimeException e) {
@@ -164,6 +160,16 @@ public final class WorkLoop<T> implements AutoCloseable {
         consumer.resume(consumer.assignment());
     }
 
+    private void commitIfFinished() {
+        if (inFlight != null && inFlight.result.isDone()) {
+            try {
+                finish();
+            } catch (RuntimeException e) {
+                LOG.debugf("no final commit: %s", e.getMessage());
+            }
+        }
+    }
+
     private void commit(InFlight done) {
         Map<TopicPartition, OffsetAndMetadata> offset = Map.of(done.partition, new OffsetAndMetadata(done.record.offset() + 1));
         for (int i = 0; i < 3; i++) {
@@ -171,9 +177,8 @@ public final class WorkLoop<T> implements AutoCloseable {
                 consumer.commitSync(offset);
                 return;
             } catch (WakeupException e) {
-                if (!running) {
-                    return; // closing: an uncommitted, finished message is redelivered and its results upserted again
-                }
+                // close()'s wakeup is one-shot: try again, so a finished message is not redone after a restart
+                LOG.debugf("commit of %s woken up (closing: %s); trying again", done.describe(), !running);
             } catch (KafkaException e) {
                 LOG.warnf("cannot commit %s (%s); it may be redelivered, its results are applied idempotently", done.describe(), e.getMessage());
                 return;

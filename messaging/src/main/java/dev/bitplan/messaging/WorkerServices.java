@@ -2,7 +2,7 @@ package dev.bitplan.messaging;
 
 /**
  * The clients one worker process shares between its loop and its handler: the producer, the cancellation
- * listener, the api and the file cache. Closing closes the Kafka clients.
+ * listener, the api, the file cache and the uploader. Closing closes the Kafka clients.
  */
 public final class WorkerServices implements AutoCloseable {
 
@@ -11,12 +11,14 @@ public final class WorkerServices implements AutoCloseable {
     private final JobControlListener cancellations;
     private final InternalApiClient api;
     private final BlobCache blobs;
+    private final BlobUploader uploads;
 
     public WorkerServices(WorkerSettings settings) {
         this.settings = settings;
-        this.api = new InternalApiClient(settings.apiUrl(), settings.internalToken());
+        this.api = new InternalApiClient(settings.apiUrl(), settings.internalToken(), settings.outageLimit());
         this.blobs = new BlobCache(api, settings.cacheDir());
-        this.publisher = new Publisher(settings.bootstrap(), settings.workerId());
+        this.uploads = new BlobUploader(api);
+        this.publisher = new Publisher(settings.bootstrap(), settings.workerId(), settings.outageLimit());
         try {
             this.cancellations = new JobControlListener(settings.bootstrap(), settings.workerId());
         } catch (RuntimeException e) {
@@ -47,6 +49,11 @@ public final class WorkerServices implements AutoCloseable {
 
     public BlobCache blobs() {
         return blobs;
+    }
+
+    /** Puts files (exported models) into the api's blob store. */
+    public BlobUploader uploads() {
+        return uploads;
     }
 
     /** A loop over {@code topic} wired to these services and settings; the caller adds what is specific and starts it. */

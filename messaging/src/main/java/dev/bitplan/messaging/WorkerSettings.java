@@ -13,9 +13,10 @@ import java.time.Duration;
  *
  * @param workerId          names this worker in events and dead letters; also its static group membership id
  * @param sessionTimeoutMs  how soon the group notices a dead worker and hands its work to another
+ * @param outageLimit       how long an unreachable api or broker is waited for before a try counts as failed
  */
 public record WorkerSettings(String bootstrap, String apiUrl, String internalToken, Path cacheDir, String workerId, int sessionTimeoutMs,
-                             RetryPolicy retry) {
+                             RetryPolicy retry, Duration outageLimit) {
 
     public WorkerSettings {
         if (bootstrap == null || bootstrap.isBlank()) {
@@ -27,6 +28,10 @@ public record WorkerSettings(String bootstrap, String apiUrl, String internalTok
         cacheDir = cacheDir == null ? defaultCacheDir() : cacheDir;
         workerId = workerId == null || workerId.isBlank() ? defaultWorkerId() : workerId;
         retry = retry == null ? RetryPolicy.defaults() : retry;
+        outageLimit = outageLimit == null ? OutageWait.DEFAULT_LIMIT : outageLimit;
+        if (outageLimit.isNegative()) {
+            throw new IllegalArgumentException(ConfigKeys.WORKER_OUTAGE_LIMIT_MS + " must be >= 0, got " + outageLimit.toMillis());
+        }
     }
 
     /**
@@ -38,11 +43,16 @@ public record WorkerSettings(String bootstrap, String apiUrl, String internalTok
     public static WorkerSettings of(String bootstrap, String apiUrl, String internalToken, Path cacheDir, String workerId,
                                     int sessionTimeoutMs, int maxAttempts) {
         return new WorkerSettings(bootstrap, apiUrl, internalToken, cacheDir, workerId, sessionTimeoutMs,
-                new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT_FIRST_DELAY));
+                new RetryPolicy(maxAttempts, RetryPolicy.DEFAULT_FIRST_DELAY), null);
+    }
+
+    public WorkerSettings withOutageLimit(Duration limit) {
+        return new WorkerSettings(bootstrap, apiUrl, internalToken, cacheDir, workerId, sessionTimeoutMs, retry, limit);
     }
 
     public WorkerSettings withRetry(int attempts, Duration firstDelay) {
-        return new WorkerSettings(bootstrap, apiUrl, internalToken, cacheDir, workerId, sessionTimeoutMs, new RetryPolicy(attempts, firstDelay));
+        return new WorkerSettings(bootstrap, apiUrl, internalToken, cacheDir, workerId, sessionTimeoutMs, new RetryPolicy(attempts, firstDelay),
+                outageLimit);
     }
 
     public static Path defaultCacheDir() {

@@ -251,6 +251,33 @@ class WorkLoopTest {
         assertEquals(0, TestKafka.read(Topics.dlq(topic), 1, Duration.ofSeconds(1)).size());
     }
 
+    @Test
+    void workThatFinishesWhileTheLoopClosesIsCommittedNotRedone() throws Exception {
+        String topic = TestKafka.topic("closing");
+        String group = "g-" + topic;
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicInteger finished = new AtomicInteger();
+        // the last stretch of a job that does not look at interrupts (publishing its result, say): it ends normally
+        // a second after close() began, within the close's wait for the work thread
+        WorkHandler<Work> handler = (w, ctx) -> {
+            started.countDown();
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            finished.incrementAndGet();
+        };
+        try (Publisher pub = new Publisher(TestKafka.bootstrap(), "t")) {
+            WorkLoop<Work> loop = loop(topic, group, "w-close", handler, pub).start();
+            send(topic, new Work("job-9", 1));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            Thread.sleep(1500);
+            loop.close();
+        }
+        assertEquals(1, finished.get());
+        assertEquals(1, committed(group, topic), "the finished message is committed, so a restarted worker does not redo it");
+    }
+
     private static long committed(String group, String topic) {
         try {
             return TestKafka.committed(group, topic);

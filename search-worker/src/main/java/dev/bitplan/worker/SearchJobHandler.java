@@ -100,7 +100,7 @@ public final class SearchJobHandler implements WorkHandler<SearchRequested> {
         if (jobId == null) {
             return; // nothing to tell; the dead letter keeps the record
         }
-        String reason = request == null ? "the search request could not be read (" + error.getMessage() + "); submit the job again"
+        String reason = request == null ? "the search request could not be read (" + FailureReasons.text(error) + "); submit the job again"
                 : FailureReasons.describe(error, attempts, names(request), SearchErrors::permanent);
         services.publisher().sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.failed(jobId, reason, services.workerId()));
     }

@@ -58,6 +58,11 @@ public interface WorkerConfig {
         @WithDefault("3")
         int maxAttempts();
 
+        /** {@link ConfigKeys#WORKER_OUTAGE_LIMIT_MS}: how long an unreachable api or broker is waited for. */
+        @WithName("outage-limit-ms")
+        @WithDefault("600000")
+        long outageLimitMs();
+
         /** {@link ConfigKeys#WORKER_THREADS}: ONNX Runtime threads, 0 for all cores. */
         @WithDefault("0")
         int threads();
@@ -66,7 +71,8 @@ public interface WorkerConfig {
     /** The messaging side of this configuration. */
     default WorkerSettings settings() {
         return WorkerSettings.of(kafka().bootstrap(), api().url(), internalToken().orElse(""), cacheDir().orElse(null),
-                worker().id().orElse(null), worker().sessionTimeoutMs(), worker().maxAttempts());
+                worker().id().orElse(null), worker().sessionTimeoutMs(), worker().maxAttempts())
+                .withOutageLimit(java.time.Duration.ofMillis(worker().outageLimitMs()));
     }
 
     /** The ONNX Runtime side: {@link ConfigKeys#WORKER_THREADS} threads, or all cores when it is 0. */

@@ -35,6 +35,17 @@ public interface ApiConfig {
     /** The largest uploads accepted. */
     Limits limits();
 
+    /** {@code bitplan.api.*}: this api process. */
+    Api api();
+
+    /** {@code bitplan.api.*} */
+    interface Api {
+
+        /** Static Kafka membership id of this api's result consumer ({@code bitplan.api.instance-id}); empty: dynamic. */
+        @WithConverter(BlankIsUnset.class)
+        Optional<String> instanceId();
+    }
+
     /** {@code bitplan.kafka.*} */
     interface Kafka {
 

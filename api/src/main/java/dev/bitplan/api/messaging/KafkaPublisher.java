@@ -58,7 +58,7 @@ public class KafkaPublisher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending to " + r.topic(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot send to " + r.topic() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot send to " + r.topic() + ": " + dev.bitplan.messaging.FailureReasons.text(e), e);
         }
     }
 

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -53,7 +54,8 @@ public class ResultConsumer {
         if (running.getAndSet(true)) {
             return;
         }
-        Properties p = KafkaSettings.consumer(config.kafka().bootstrap(), "bitplan-api", null, 30_000);
+        // static membership (bitplan.api.instance-id): a restarted api resumes its partitions at once, at the last commit
+        Properties p = KafkaSettings.consumer(config.kafka().bootstrap(), "bitplan-api", config.api().instanceId().orElse(null), 30_000);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         consumer = new KafkaConsumer<>(p);
         consumer.subscribe(List.of(Topics.JOB_EVENTS, Topics.EVAL_RESULTS));
@@ -76,15 +78,15 @@ public class ResultConsumer {
     private void run() {
         try {
             while (running.get()) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (!handle(record)) {
-                        // seek back so the record is polled again after a pause, without committing past it
-                        consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
-                        sleepQuietly(1000);
-                        break;
-                    }
-                    consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
-                            new OffsetAndMetadata(record.offset() + 1)));
+                try {
+                    pollAndApply();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // the broker is away (restarting): keep the consumer and try again; what was applied but not
+                    // committed comes again and is applied idempotently
+                    LOG.warnf("Kafka is unreachable for the result consumer, trying again: %s", e.getMessage());
+                    sleepQuietly(1000);
                 }
             }
         } catch (WakeupException e) {
@@ -96,6 +98,19 @@ public class ResultConsumer {
         }
     }
 
+    private void pollAndApply() {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+            if (!handle(record)) {
+                // seek back so the record is polled again after a pause, without committing past it
+                consumer.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                sleepQuietly(1000);
+                return;
+            }
+            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)));
+        }
+    }
+
     /** @return true when the record is done with (applied, or sent to the DLQ), false to retry it */
     private boolean handle(ConsumerRecord<String, byte[]> record) {
         Object message;
@@ -103,7 +118,7 @@ public class ResultConsumer {
             message = record.topic().equals(Topics.JOB_EVENTS) ? JsonSerde.read(record.value(), JobEvent.class)
                     : JsonSerde.read(record.value(), CandidateEvaluated.class);
         } catch (SerializationException | NullPointerException e) {
-            return deadLetter(record, "unreadable: " + e.getMessage(), jobOf(record.key()));
+            return deadLetter(record, "unreadable: " + dev.bitplan.messaging.FailureReasons.text(e), jobOf(record.key()));
         }
         RuntimeException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
@@ -125,7 +140,7 @@ public class ResultConsumer {
         }
         LOG.error("giving up on " + record.topic() + "@" + record.offset(), last);
         String jobId = message instanceof JobEvent event ? event.jobId() : ((CandidateEvaluated) message).jobId();
-        return deadLetter(record, String.valueOf(last.getMessage()), jobId);
+        return deadLetter(record, dev.bitplan.messaging.FailureReasons.text(last), jobId);
     }
 
     /** Parks the record in the DLQ and fails its job, so that nothing is lost silently and the user learns why. */

@@ -117,6 +117,6 @@ public class JobResource {
     public Multi<JobView> events(@PathParam("id") String id) {
         String tenant = caller.tenantId();
         jobs.get(tenant, id); // 404 now rather than an empty stream
-        return stream.follow(tenant, id);
+        return stream.follow(id);
     }
 }

@@ -67,7 +67,7 @@ public class ProblemMapper {
             return answer(conflict.get());
         }
         LOG.error("unexpected error", e);
-        return answer(Problem.of(500, "Internal server error", "the api failed unexpectedly: " + e.getMessage(), null));
+        return answer(Problem.of(500, "Internal server error", "the api failed unexpectedly: " + dev.bitplan.messaging.FailureReasons.text(e), null));
     }
 
     static Problem problemOf(ServiceException e) {

@@ -1,6 +1,7 @@
 package dev.bitplan.api.rest;
 
 import dev.bitplan.api.config.ApiConfig;
+import dev.bitplan.api.service.ModelSizeLimit;
 import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.contracts.json.Json;
 import io.vertx.core.http.HttpMethod;
@@ -47,14 +48,15 @@ public class UploadLimitFilter {
             ctx.next();
             return;
         }
-        long limit = model ? config.limits().modelBytes() : config.limits().datasetBytes();
+        long limit = model ? ModelSizeLimit.effective(config.limits().modelBytes()) : config.limits().datasetBytes();
         if (length <= limit + MULTIPART_ALLOWANCE) {
             ctx.next();
             return;
         }
         String key = model ? ConfigKeys.LIMITS_MODEL_BYTES : ConfigKeys.LIMITS_DATASET_BYTES;
         Problem p = Problem.of(413, "Payload too large", "the upload declares " + length + " bytes, over the "
-                + (model ? "model" : "dataset") + " limit of " + limit + " bytes (" + key + ")", "file");
+                + (model ? "model" : "dataset") + " limit of " + limit + " bytes (" + key + ")"
+                + (model && length > ModelSizeLimit.PROTOBUF_BYTES ? "; " + ModelSizeLimit.EXTERNAL_DATA_NOTE : ""), "file");
         ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader("Connection", "close")
                 .end(Json.write(p)).onComplete(done -> ctx.request().connection().close());
     }

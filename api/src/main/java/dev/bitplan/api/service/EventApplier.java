@@ -3,7 +3,6 @@ package dev.bitplan.api.service;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.persistence.CandidateEntity;
 import dev.bitplan.api.persistence.JobEntity;
-import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobState;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;
@@ -93,15 +92,11 @@ public class EventApplier {
         if (job.state.terminal() || CandidateEntity.findById(result.candidateId()) != null || result.candidate() == null) {
             return; // cancelled, failed or done: dropped; or a redelivery of a stored candidate
         }
-        String artifact = null;
-        if (result.artifact() != null) {
-            String sha = Sha256.of(result.artifact());
-            if (result.artifactSha256() != null && !result.artifactSha256().equalsIgnoreCase(sha)) {
-                LOG.errorf("result %s: artifact digest %s does not match its bytes (%s); stored without artifact",
-                        result.candidateId(), result.artifactSha256(), sha);
-            } else {
-                artifact = blobs.store(result.artifact(), "application/onnx").sha256();
-            }
+        String artifact = result.artifactSha256() == null ? null : result.artifactSha256().toLowerCase(java.util.Locale.ROOT);
+        if (artifact != null && blobs.info(artifact).isEmpty()) {
+            // evaluators complete the upload before they publish the result: a missing file is not a delay but a loss
+            throw new IllegalStateException("the exported model of candidate " + result.candidateId() + " (sha256 " + artifact
+                    + ") is not in the blob store; the evaluator's upload did not complete");
         }
         Candidate c = result.candidate();
         CandidateEntity e = new CandidateEntity();

@@ -117,6 +117,14 @@ public class JobService {
         return view(require(tenantId, id));
     }
 
+    /** Views of these jobs (whoever owns them; for a stream whose tenant was checked when it opened), by id; gone jobs are absent. */
+    @Transactional
+    public Map<String, JobView> viewsOf(java.util.Collection<String> ids) {
+        Map<String, JobView> out = new java.util.HashMap<>();
+        JobEntity.<JobEntity>list("id in ?1", List.copyOf(ids)).forEach(job -> out.put(job.id, view(job)));
+        return out;
+    }
+
     /** The tenant's jobs, newest first; versions, models and candidate counts read in one query each, not per job. */
     @Transactional
     public List<JobView> list(String tenantId) {

@@ -12,7 +12,6 @@ import dev.bitplan.api.service.Views.ModelView;
 import dev.bitplan.api.service.problems.ConflictException;
 import dev.bitplan.api.service.problems.InvalidRequestException;
 import dev.bitplan.api.service.problems.ResourceNotFoundException;
-import dev.bitplan.contracts.config.ConfigKeys;
 import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.report.ModelInspection.LayerInfo;
@@ -45,7 +44,7 @@ public class ModelService {
 
     public ModelVersionView create(String tenantId, String name, Uploads upload) {
         String n = Names.require("name", name);
-        upload.requireAtMost(config.limits().modelBytes(), ConfigKeys.LIMITS_MODEL_BYTES);
+        requireWithinLimit(upload);
         if (QuarkusTransaction.requiringNew().call(() -> ModelEntity.byName(tenantId, n)) != null) {
             throw new ConflictException("name", "a model named '" + n + "' exists already; add a version with POST /api/models/"
                     + n + "/versions");
@@ -74,7 +73,7 @@ public class ModelService {
      * version is the answer, so that "a new version" always means new content (what the nightly re-search watches).
      */
     public StoredVersion addVersion(String tenantId, String name, Uploads upload) {
-        upload.requireAtMost(config.limits().modelBytes(), ConfigKeys.LIMITS_MODEL_BYTES);
+        requireWithinLimit(upload);
         ModelEntity found = model(tenantId, name); // 404 before the work of validating
         String sha256 = Sha256.of(upload.file());
         ModelVersionEntity same = QuarkusTransaction.requiringNew().call(() -> ModelVersionEntity.withContent(found.id, sha256));
@@ -181,5 +180,12 @@ public class ModelService {
                     .executeUpdate();
         }
         return view(m, v);
+    }
+
+    private void requireWithinLimit(Uploads upload) {
+        String refusal = ModelSizeLimit.refusal(upload.fileName(), upload.size(), config.limits().modelBytes());
+        if (refusal != null) {
+            throw new dev.bitplan.api.service.problems.UploadTooLargeException("file", refusal);
+        }
     }
 }

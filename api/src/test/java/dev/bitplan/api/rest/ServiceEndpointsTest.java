@@ -84,4 +84,29 @@ class ServiceEndpointsTest {
         assertTrue(stream.contains("data:") && stream.contains("\"state\":\"CANCELLED\""), stream);
         as(TestApi.newTenantToken()).accept("text/event-stream").get("/api/jobs/" + jobId + "/events").then().statusCode(404);
     }
+
+    @Test
+    void manyFollowersShareOnePollerAndAllSeeTheEnd() throws Exception {
+        String[] t = TestApi.tenantWithMnist();
+        String jobId = TestApi.submit(t[0], TestApi.smallJob(t[1], t[2], "{}")).then().statusCode(202).extract().path("id");
+        int followers = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(followers);
+        try {
+            List<Future<String>> streams = new ArrayList<>();
+            for (int i = 0; i < followers; i++) {
+                streams.add(pool.submit(() -> as(t[0]).accept("text/event-stream").get("/api/jobs/" + jobId + "/events").then()
+                        .statusCode(200).extract().asString()));
+            }
+            Thread.sleep(1000); // all streams open
+            long pollers = Thread.getAllStackTraces().keySet().stream().filter(th -> th.getName().startsWith("bitplan-sse")).count();
+            assertEquals(1, pollers, "one poller thread for all followers");
+            as(t[0]).delete("/api/jobs/" + jobId).then().statusCode(202);
+            for (Future<String> stream : streams) {
+                String body = stream.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(body.contains("\"state\":\"CANCELLED\""), body);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

@@ -43,6 +43,22 @@ public final class TestApi {
         return as(token).contentType("application/json").body(json).post("/api/jobs");
     }
 
+    /** Uploads a file through the workers' chunked upload endpoints, as an evaluator does, and returns its sha256. */
+    public static String uploadBlob(byte[] bytes) {
+        String sha = dev.bitplan.contracts.blob.Sha256.of(bytes);
+        given().header("Authorization", "Bearer " + INTERNAL).contentType("application/json")
+                .body(Map.of("sizeBytes", bytes.length, "mediaType", "application/onnx")).post("/internal/uploads/" + sha)
+                .then().statusCode(200);
+        int chunk = 1 << 20;
+        for (int seq = 0; seq * chunk < bytes.length; seq++) {
+            byte[] part = java.util.Arrays.copyOfRange(bytes, seq * chunk, Math.min(bytes.length, (seq + 1) * chunk));
+            given().header("Authorization", "Bearer " + INTERNAL).contentType("application/octet-stream").body(part)
+                    .put("/internal/uploads/" + sha + "/chunks/" + seq).then().statusCode(200);
+        }
+        given().header("Authorization", "Bearer " + INTERNAL).post("/internal/uploads/" + sha + "/complete").then().statusCode(200);
+        return sha;
+    }
+
     /** A small search on the MNIST model that the MNIST calibration file (256 samples) can feed. */
     public static String smallJob(String modelVersionId, String datasetId, String budgets) {
         return "{\"modelVersionId\":\"" + modelVersionId + "\",\"datasetId\":\"" + datasetId + "\",\"spec\":{\"method\":\"ptq\","

@@ -35,6 +35,13 @@ public final class ConfigKeys {
     /** Where workers fetch uploaded files from: the api's base URL, e.g. {@code http://api:8080}; workers, required. */
     public static final String API_URL = "bitplan.api.url";
 
+    /**
+     * The api's static Kafka group membership id (unique per api process, stable across its restarts), so that a
+     * restarted api gets its partitions back at once instead of after the dead member's session expires (30 s); api.
+     * Unset: dynamic membership.
+     */
+    public static final String API_INSTANCE_ID = "bitplan.api.instance-id";
+
     /** Directory of the workers' verified file cache; workers. Default {@code $TMPDIR/bitplan-cache}. */
     public static final String CACHE_DIR = "bitplan.cache-dir";
 
@@ -49,6 +56,12 @@ public final class ConfigKeys {
 
     /** Tries of one message before it goes to its dead-letter topic; workers. Default 3. */
     public static final String WORKER_MAX_ATTEMPTS = "bitplan.worker.max-attempts";
+
+    /**
+     * How long (ms) a worker waits out an api or broker it cannot reach before the work's try counts as failed;
+     * workers. Default 600000 (10 minutes): an outage is not the job's fault, so it costs none of its tries meanwhile.
+     */
+    public static final String WORKER_OUTAGE_LIMIT_MS = "bitplan.worker.outage-limit-ms";
 
     /** ONNX Runtime threads per worker; 0 means all cores; workers. Default 0. */
     public static final String WORKER_THREADS = "bitplan.worker.threads";

@@ -48,7 +48,7 @@ public final class WorkerTestBed implements BeforeAllCallback, AfterAllCallback 
      * job ends in seconds.
      */
     public WorkerSettings settings(String idPrefix, Path cacheDir) {
-        return new WorkerSettings(TestKafka.bootstrap(), api.url(), FakeApi.TOKEN, cacheDir, idPrefix + UUID.randomUUID(), 6_000, null)
+        return new WorkerSettings(TestKafka.bootstrap(), api.url(), FakeApi.TOKEN, cacheDir, idPrefix + UUID.randomUUID(), 6_000, null, null)
                 .withRetry(3, Duration.ofMillis(100));
     }
 
