@@ -36,18 +36,7 @@ final class QuantOps {
         float qmax = type == DataType.INT8 ? 127 : 255;
         NDArray scale = perAxis(c, c.in(1), x);
         NDArray zero = c.has(2) ? perAxis(c, c.in(2), x).toType(DataType.FLOAT32, false) : x.getManager().create(0f);
-        return ElementwiseOps.one(straightThrough(x, scale, zero, qmin, qmax));
-    }
-
-    /** {@code clip(round(x / s) + z)} forward, the masked identity on {@code x / s} backward (see the class comment). */
-    static NDArray straightThrough(NDArray x, NDArray scale, NDArray zero, float qmin, float qmax) {
-        NDArray scaled = x.div(scale);
-        NDArray unclipped = scaled.stopGradient().round().add(zero);
-        NDArray q = unclipped.clip(qmin, qmax);
-        NDArray inside = unclipped.gte(qmin).logicalAnd(unclipped.lte(qmax)).toType(DataType.FLOAT32, false);
-        NDArray passed = scaled.mul(inside);
-        // q + (p - p): exactly q forward (p - p is 0), d/dx = inside / s backward
-        return q.add(passed.sub(passed.stopGradient()));
+        return ElementwiseOps.one(FakeQuant.straightThrough(x, scale, zero, qmin, qmax));
     }
 
     private static NDList dequantize(NodeContext c) {
@@ -77,7 +66,7 @@ final class QuantOps {
         NDArray scale = hi.sub(lo).div(255f);
         scale = NDArrays.where(scale.eq(0f), scale.onesLike(), scale);
         NDArray zero = lo.neg().div(scale).clip(0f, 255f).round();
-        return new NDList(straightThrough(x, scale, zero, 0f, 255f), scale, zero);
+        return new NDList(FakeQuant.straightThrough(x, scale, zero, 0f, 255f), scale, zero);
     }
 
     /** A per-axis scale or zero point shaped to broadcast along its axis of {@code x}; a scalar as is. */
