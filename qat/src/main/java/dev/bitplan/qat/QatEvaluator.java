@@ -12,6 +12,7 @@ import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.onnx.OnnxModel;
@@ -92,10 +93,20 @@ public final class QatEvaluator {
         }
     }
 
-    /** A graph's first output over samples, samples x width, in batches as the engine runs them. */
-    static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples) {
-        int batch = 64;
+    /**
+     * A graph's first output over samples, samples x width, in batches as the engine runs them; a token model's outputs,
+     * computed on batches cut after their longest sentence, are padded back with zeros to the data's token length, as the
+     * engine lays them out.
+     */
+    public static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples) {
+        return outputs(graph, manager, samples, 64);
+    }
+
+    /** {@link #outputs(DjlGraph, NDManager, SampleSet)} in batches of {@code batch}. */
+    public static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples, int batch) {
         int[] indices = samples.indices();
+        NdArray mask = samples.inputs().get(BatchFeeder.ATTENTION_MASK);
+        int tokens = mask == null ? 0 : (int) mask.shape()[1];
         float[] out = null;
         int width = 0;
         for (int start = 0; start < indices.length; start += batch) {
@@ -103,11 +114,17 @@ public final class QatEvaluator {
             try (NDScope ignored = new NDScope()) {
                 NDArray y = graph.run(manager, BatchFeeder.feed(manager, samples.inputs(), picked)).get(graph.outputs().get(0));
                 float[] values = y.toFloatArray();
+                int perSample = values.length / picked.length;
+                long[] shape = y.getShape().getShape();
+                boolean trimmed = tokens > 0 && shape.length == 3 && shape[1] < tokens;
+                int rowWidth = trimmed ? perSample / (int) shape[1] * tokens : perSample;
                 if (out == null) {
-                    width = values.length / picked.length;
+                    width = rowWidth;
                     out = new float[width * indices.length];
                 }
-                System.arraycopy(values, 0, out, start * width, values.length);
+                for (int k = 0; k < picked.length; k++) {
+                    System.arraycopy(values, k * perSample, out, (start + k) * width, perSample);
+                }
             }
         }
         return out;

@@ -73,8 +73,10 @@ public final class QatModel {
             if (choice.isFloat()) {
                 continue;
             }
-            if (weightUses.get(layer.weight()) > 1) {
-                frozen.add(layer.name()); // a weight several layers share is written once; it keeps the engine's quantization
+            if (weightUses.get(layer.weight()) > 1 || layer.kind() == LayerKind.GATHER) {
+                // a weight several layers share is written once; an embedding table would be fake-quantized whole on every
+                // step for the few rows a batch reads (BGE-small's word table: 11.7 M values): both keep the engine's weights
+                frozen.add(layer.name());
                 continue;
             }
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
@@ -132,7 +134,7 @@ public final class QatModel {
         return layers;
     }
 
-    /** Quantized layers left untrained (their weight is shared with another layer). */
+    /** Quantized layers left untrained: embedding tables, and weights shared with another layer. */
     public List<String> frozen() {
         return frozen;
     }

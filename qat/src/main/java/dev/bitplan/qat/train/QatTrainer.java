@@ -26,8 +26,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class QatTrainer {
 
-    private static final String ATTENTION_MASK = "attention_mask";
-
     private final TrainingConfig config;
     private final DistillationLoss loss;
 
@@ -68,7 +66,7 @@ public final class QatTrainer {
             try (NDScope ignored = new NDScope()) {
                 Map<String, NDArray> feeds = BatchFeeder.feed(manager, data.inputs(), batch);
                 NDArray target = teacher.run(manager, feeds).get(output).stopGradient();
-                NDArray mask = feeds.get(ATTENTION_MASK);
+                NDArray mask = feeds.get(BatchFeeder.ATTENTION_MASK);
                 NDArray labels = withLabels ? manager.create(labelsOf(data, batch)) : null;
                 NDArray value;
                 try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
