@@ -49,12 +49,20 @@ public final class QatEvaluator {
 
     public QatEvaluator(PreparedModel model, SampleSet calibration, SampleSet validation, QuantizationOptions options,
                         Metric metric, RuntimeOptions runtime, ProgressListener progress) {
-        this.ptq = new PlanEvaluator(model, calibration, validation, options, metric, runtime, progress);
+        this(new PlanEvaluator(model, calibration, validation, options, metric, runtime, progress), calibration);
+    }
+
+    /**
+     * Around a caller's PTQ evaluator (e.g. {@code bitplan evaluate}'s), sharing its calibration statistics and FP32
+     * reference; {@code calibration} must be the samples it calibrates on, for the tuned model's own calibration.
+     */
+    public QatEvaluator(PlanEvaluator ptq, SampleSet calibration) {
+        this.ptq = ptq;
         this.calibration = calibration;
-        this.options = options;
-        this.metric = metric;
-        this.runtime = runtime;
-        this.progress = progress;
+        this.options = ptq.quantizer().options();
+        this.metric = ptq.metric();
+        this.runtime = ptq.quantizer().runtime();
+        this.progress = ptq.quantizer().progress();
     }
 
     /** The PTQ evaluator (its FP32 reference is the one QAT results are scored against). */

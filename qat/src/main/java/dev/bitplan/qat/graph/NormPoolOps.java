@@ -84,8 +84,15 @@ final class NormPoolOps {
         if (!p.isSymmetric()) {
             throw c.unsupported("asymmetric pads");
         }
-        return ElementwiseOps.one(x.getNDArrayInternal().avgPool(new Shape(c.intsAttr("kernel_shape")), p.strides(), p.symmetric(),
-                c.intAttr("ceil_mode", 0) != 0, c.intAttr("count_include_pad", 0) != 0));
+        Shape kernel = new Shape(c.intsAttr("kernel_shape"));
+        boolean ceil = c.intAttr("ceil_mode", 0) != 0;
+        NDArray withPad = x.getNDArrayInternal().avgPool(kernel, p.strides(), p.symmetric(), ceil, true);
+        if (c.intAttr("count_include_pad", 0) != 0 || java.util.Arrays.stream(p.begin()).allMatch(v -> v == 0)) {
+            return ElementwiseOps.one(withPad);
+        }
+        // DJL's PyTorch engine counts the padding whatever the flag says: divide by the share of real values per window
+        NDArray share = x.onesLike().getNDArrayInternal().avgPool(kernel, p.strides(), p.symmetric(), ceil, true);
+        return ElementwiseOps.one(withPad.div(share));
     }
 
     /** Axes from the attribute (before opset 18; ReduceSum 13) or the second input; none means all. */
