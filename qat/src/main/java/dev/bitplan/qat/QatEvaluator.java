@@ -1,0 +1,158 @@
+package dev.bitplan.qat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.bitplan.contracts.plan.FusionMode;
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.plan.Metric;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.eval.PlanEvaluator;
+import dev.bitplan.engine.eval.PreparedModel;
+import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.engine.data.NdArray;
+import dev.bitplan.engine.eval.SampleSet;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.qdq.ExportedModel;
+import dev.bitplan.engine.qdq.QuantizedWeightCache;
+import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.qat.graph.DjlGraph;
+import dev.bitplan.qat.graph.OnnxToDjl;
+import dev.bitplan.qat.quant.QatModel;
+import dev.bitplan.qat.quant.TrainableLayer;
+import dev.bitplan.qat.train.BatchFeeder;
+import dev.bitplan.qat.train.DistillationLoss;
+import dev.bitplan.qat.train.QatTrainer;
+import dev.bitplan.qat.train.StepListener;
+import dev.bitplan.qat.train.TrainingConfig;
+import dev.bitplan.qat.train.TrainingResult;
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+
+/**
+ * PTQ and QAT of one plan side by side, for the evaluator and the command line: the plan's PTQ metric as the engine
+ * scores it, then a short QAT from the FP32 model, the tuned weights written back into the model, and that model
+ * scored, exported and run as deployed on the engine's usual path with a fresh calibration. Both metrics are against the
+ * same FP32 reference on the same validation samples.
+ */
+public final class QatEvaluator {
+
+    private final PlanEvaluator ptq;
+    private final SampleSet calibration;
+    private final QuantizationOptions options;
+    private final Metric metric;
+    private final RuntimeOptions runtime;
+    private final ProgressListener progress;
+
+    public QatEvaluator(PreparedModel model, SampleSet calibration, SampleSet validation, QuantizationOptions options,
+                        Metric metric, RuntimeOptions runtime, ProgressListener progress) {
+        this(new PlanEvaluator(model, calibration, validation, options, metric, runtime, progress), calibration);
+    }
+
+    /**
+     * Around a caller's PTQ evaluator (e.g. {@code bitplan evaluate}'s), sharing its calibration statistics and FP32
+     * reference; {@code calibration} must be the samples it calibrates on, for the tuned model's own calibration.
+     */
+    public QatEvaluator(PlanEvaluator ptq, SampleSet calibration) {
+        this.ptq = ptq;
+        this.calibration = calibration;
+        this.options = ptq.quantizer().options();
+        this.metric = ptq.metric();
+        this.runtime = ptq.quantizer().runtime();
+        this.progress = ptq.quantizer().progress();
+    }
+
+    /** The PTQ evaluator (its FP32 reference is the one QAT results are scored against). */
+    public PlanEvaluator ptq() {
+        return ptq;
+    }
+
+    /**
+     * @param ptqMetric          the plan's PTQ metric
+     * @param qatMetric          the tuned model's metric, scored as PTQ plans are (integer kernels by default)
+     * @param deployedMetric     the tuned model's export run as deployed
+     * @param trainedGraphMetric the trained DJL graph's own metric before write-back (fixed calibration ranges)
+     * @param scalesMoved        weight scales the engine derived anew from the tuned weights that differ from the scales
+     *                           trained with (a weight at a channel's edge moved inward; 0 means the same grids)
+     */
+    public record Result(double fp32Metric, double ptqMetric, double qatMetric, double deployedMetric, double trainedGraphMetric,
+                         int scalesMoved, TrainingResult training, ExportedModel exported, ModelProto tunedModel) {
+    }
+
+    public Result evaluate(QuantPlan plan, SampleSet train, TrainingConfig config, StepListener listener, BooleanSupplier cancelled) {
+        double ptqMetric = ptq.evaluate(plan);
+        try (NDManager manager = DjlRuntime.newManager()) {
+            DjlGraph teacher = OnnxToDjl.importModel(ptq.floatModel().folded().proto(), manager);
+            QatModel student = QatModel.of(ptq.quantizer(), plan, manager);
+            TrainingResult training = new QatTrainer(config, new DistillationLoss(metric, config.temperature(), config.labelWeight()))
+                    .train(student, teacher, train, manager, listener, cancelled);
+            double trainedGraph = ptq.scoreOutputs(outputs(student.graph(), manager, ptq.samples()));
+            ModelProto tuned = student.tunedFloatModel().model();
+            PreparedModel tunedModel = PreparedModel.of(new OnnxModel(tuned));
+            PlanEvaluator qat = new PlanEvaluator(tunedModel, calibration, ptq.samples(), options, metric, runtime, progress);
+            double qatMetric = ptq.scoreOutputs(qat.simulatedOutputs(plan));
+            ExportedModel exported = qat.export(plan);
+            double deployed = qat.quantizer().deploysAsScored(plan, exported.bytes()) ? qatMetric : ptq.score(exported.bytes(), "qat deployed");
+            int moved = scalesMoved(student, tunedModel, plan);
+            return new Result(ptq.fp32Metric(), ptqMetric, qatMetric, deployed, trainedGraph, moved, training, exported, tuned);
+        }
+    }
+
+    /**
+     * A graph's first output over samples, samples x width, in batches as the engine runs them; a token model's outputs,
+     * computed on batches cut after their longest sentence, are padded back with zeros to the data's token length, as the
+     * engine lays them out.
+     */
+    public static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples) {
+        return outputs(graph, manager, samples, 64);
+    }
+
+    /** {@link #outputs(DjlGraph, NDManager, SampleSet)} in batches of {@code batch}. */
+    public static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples, int batch) {
+        int[] indices = samples.indices();
+        NdArray mask = samples.inputs().get(BatchFeeder.ATTENTION_MASK);
+        int tokens = mask == null ? 0 : (int) mask.shape()[1];
+        float[] out = null;
+        int width = 0;
+        for (int start = 0; start < indices.length; start += batch) {
+            int[] picked = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + batch));
+            try (NDScope ignored = new NDScope()) {
+                NDArray y = graph.run(manager, BatchFeeder.feed(manager, samples.inputs(), picked)).get(graph.outputs().get(0));
+                float[] values = y.toFloatArray();
+                int perSample = values.length / picked.length;
+                long[] shape = y.getShape().getShape();
+                boolean trimmed = tokens > 0 && shape.length == 3 && shape[1] < tokens;
+                int rowWidth = trimmed ? perSample / (int) shape[1] * tokens : perSample;
+                if (out == null) {
+                    width = rowWidth;
+                    out = new float[width * indices.length];
+                }
+                for (int k = 0; k < picked.length; k++) {
+                    System.arraycopy(values, k * perSample, out, (start + k) * width, perSample);
+                }
+            }
+        }
+        return out;
+    }
+
+    private int scalesMoved(QatModel student, PreparedModel tuned, QuantPlan plan) {
+        QuantizedWeightCache fresh = new QuantizedWeightCache(tuned.folded(), options);
+        int moved = 0;
+        for (TrainableLayer t : student.layers()) {
+            Layer layer = tuned.layer(t.layer().name());
+            LayerChoice choice = plan.choiceFor(layer.name());
+            FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
+            float[] before = student.quantizer().weights().weights(t.layer(), choice.weightBits(), t.folded()).quantized().scales();
+            float[] after = fresh.weights(layer, choice.weightBits(), layer.foldsBatchNorm(mode)).quantized().scales();
+            for (int i = 0; i < before.length; i++) {
+                if (Math.abs(after[i] - before[i]) > 1e-5 * Math.abs(before[i])) {
+                    moved++;
+                }
+            }
+        }
+        return moved;
+    }
+}

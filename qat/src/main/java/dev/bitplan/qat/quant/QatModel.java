@@ -1,0 +1,158 @@
+package dev.bitplan.qat.quant;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.bitplan.contracts.plan.FusionMode;
+import dev.bitplan.contracts.plan.LayerChoice;
+import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.engine.eval.Quantizer;
+import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.layers.LayerKind;
+import dev.bitplan.engine.onnx.OnnxModel;
+import dev.bitplan.engine.onnx.Tensors;
+import dev.bitplan.engine.qdq.LayerWeights;
+import dev.bitplan.qat.graph.DjlGraph;
+import dev.bitplan.qat.graph.OnnxToDjl;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A plan's fake-quant model as a trainable DJL graph. The graph is the engine's own simulation model ({@link
+ * Quantizer#simulation}): the same Q/DQ pairs, activation scales and zero points, static or dynamic, BN folded or kept
+ * as the plan says. Only each quantized layer's weight constant is replaced, by its float weight (folded as the engine
+ * folds it) behind fake quantization with the engine's scales, and its bias by a float parameter; before any step the
+ * graph computes what the engine's fake-quant model computes.
+ */
+public final class QatModel {
+
+    private final Quantizer quantizer;
+    private final QuantPlan plan;
+    private final DjlGraph graph;
+    private final List<TrainableLayer> layers;
+    private final List<String> frozen;
+
+    private QatModel(Quantizer quantizer, QuantPlan plan, DjlGraph graph, List<TrainableLayer> layers, List<String> frozen) {
+        this.quantizer = quantizer;
+        this.plan = plan;
+        this.graph = graph;
+        this.layers = layers;
+        this.frozen = frozen;
+    }
+
+    public static QatModel of(Quantizer quantizer, QuantPlan plan, NDManager manager) {
+        if (quantizer.options().smoothQuant()) {
+            throw new IllegalArgumentException("QAT does not combine with SmoothQuant yet: tuned weights are written into the "
+                    + "model as given, which SmoothQuant would smooth a second time");
+        }
+        ModelProto simulation = quantizer.simulation(plan);
+        Map<String, NodeProto> simNodes = new HashMap<>();
+        Map<String, Integer> reads = new HashMap<>();
+        for (NodeProto n : simulation.getGraph().getNodeList()) {
+            simNodes.put(OnnxModel.nodeName(n), n);
+            n.getInputList().forEach(i -> reads.merge(i, 1, Integer::sum));
+        }
+        Map<String, TensorProto> simInitializers = new HashMap<>();
+        simulation.getGraph().getInitializerList().forEach(t -> simInitializers.put(t.getName(), t));
+        Map<String, Integer> weightUses = new HashMap<>();
+        quantizer.model().layers().forEach(l -> weightUses.merge(l.weight(), 1, Integer::sum));
+
+        List<TrainableLayer> layers = new ArrayList<>();
+        List<String> frozen = new ArrayList<>();
+        Map<String, Supplier<NDArray>> computed = new LinkedHashMap<>();
+        for (Layer layer : quantizer.model().layers()) {
+            LayerChoice choice = plan.choiceFor(layer.name());
+            if (choice.isFloat()) {
+                continue;
+            }
+            if (weightUses.get(layer.weight()) > 1 || layer.kind() == LayerKind.GATHER) {
+                // a weight several layers share is written once; an embedding table would be fake-quantized whole on every
+                // step for the few rows a batch reads (BGE-small's word table: 11.7 M values): both keep the engine's weights
+                frozen.add(layer.name());
+                continue;
+            }
+            FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
+            boolean fold = layer.foldsBatchNorm(mode);
+            LayerWeights lw = quantizer.weights().weights(layer, choice.weightBits(), fold);
+            NodeProto node = simNodes.get(layer.name());
+            String weightName = node.getInput(layer.kind() == LayerKind.GATHER ? 0 : 1);
+            NDArray weight = manager.create(quantizer.weights().floatWeights(layer, fold).weight(), new Shape(layer.weightDims()));
+            weight.setRequiresGradient(true);
+            String biasName = biasName(layer, simNodes);
+            NDArray bias = null;
+            if (biasName != null && reads.getOrDefault(biasName, 0) == 1 && simInitializers.containsKey(biasName)) {
+                TensorProto b = simInitializers.get(biasName);
+                bias = manager.create(Tensors.floats(b), new Shape(Tensors.dims(b)));
+                bias.setRequiresGradient(true);
+            } else {
+                biasName = null;
+            }
+            TrainableLayer t = new TrainableLayer(layer, fold, weightName, biasName, weight, bias,
+                    WeightScales.of(manager, lw.quantized()), dev.bitplan.engine.quant.WeightQuantizer.qmax(choice.weightBits()));
+            layers.add(t);
+            computed.put(weightName, t::fakeQuantizedWeight);
+            if (bias != null) {
+                NDArray b = bias;
+                computed.put(biasName, () -> b);
+            }
+        }
+        DjlGraph graph = OnnxToDjl.importModel(simulation, manager, computed);
+        return new QatModel(quantizer, plan, graph, List.copyOf(layers), List.copyOf(frozen));
+    }
+
+    /** The initializer the layer's bias is read from in the simulation model: a separate Add's constant or input 2. */
+    private static String biasName(Layer layer, Map<String, NodeProto> simNodes) {
+        if (layer.biasAddNode() != null) {
+            NodeProto add = simNodes.get(layer.biasAddNode());
+            return add.getInput(0).equals(layer.rawOutput()) ? add.getInput(1) : add.getInput(0);
+        }
+        NodeProto node = simNodes.get(layer.name());
+        return node.getInputCount() > 2 && !node.getInput(2).isEmpty() ? node.getInput(2) : null;
+    }
+
+    public DjlGraph graph() {
+        return graph;
+    }
+
+    public QuantPlan plan() {
+        return plan;
+    }
+
+    public Quantizer quantizer() {
+        return quantizer;
+    }
+
+    public List<TrainableLayer> layers() {
+        return layers;
+    }
+
+    /** Quantized layers left untrained: embedding tables, and weights shared with another layer. */
+    public List<String> frozen() {
+        return frozen;
+    }
+
+    /** Every trainable array, weights then biases per layer. */
+    public NDList parameters() {
+        NDList out = new NDList();
+        for (TrainableLayer t : layers) {
+            out.add(t.weight());
+            if (t.bias() != null) {
+                out.add(t.bias());
+            }
+        }
+        return out;
+    }
+
+    /** The float model with the tuned weights written back ({@link WeightWriteBack}), for the engine to score. */
+    public WeightWriteBack.Result tunedFloatModel() {
+        return WeightWriteBack.write(quantizer.model().folded(), layers);
+    }
+}
