@@ -6,6 +6,7 @@ import dev.bitplan.engine.eval.DefaultMetric;
 import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
+import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
@@ -42,18 +43,29 @@ final class EngineOptions {
     @Option(names = "--threads", description = "ONNX Runtime threads (default: all cores)")
     Integer threads;
 
+    private OnnxModel loaded;
     private PreparedModel prepared;
     private EvaluationSamples samples;
 
     /** The model and samples are read once per command; each call builds an evaluator with its own options. */
     PlanEvaluator evaluator(QuantizationOptions options, ProgressListener progress) {
         if (prepared == null) {
-            OnnxModel loaded = ModelLoader.load(model);
+            loaded = ModelLoader.load(model);
             samples = EvaluationSamples.load(loaded, data, calibrationData, quant.calibrationSamples, quant.seed);
             prepared = PreparedModel.of(loaded);
         }
         return new PlanEvaluator(prepared, samples.calibration(), samples.validation(), options, metric(samples),
                 runtimeOptions(), progress);
+    }
+
+    /** The calibration samples of the evaluators built so far (call {@link #evaluator} first). */
+    SampleSet calibrationSamples() {
+        return samples.calibration();
+    }
+
+    /** Every sample of another NPZ file for this model (call {@link #evaluator} first), e.g. training data. */
+    SampleSet wholeFile(Path file) {
+        return EvaluationSamples.whole(loaded, file);
     }
 
     /** The options of this run as typed, in order, but {@code --out}: what a benchmark header needs to reproduce it. */

@@ -5,6 +5,7 @@ import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.report.EvaluationSummary;
 import dev.bitplan.contracts.report.ModelFigures;
+import dev.bitplan.contracts.report.QatFigures;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.qdq.ExportedModel;
 import dev.bitplan.engine.qdq.WeightDataType;
@@ -50,8 +51,35 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
+    @Option(names = "--method", defaultValue = "ptq", description = "ptq (default), or qat: PTQ, then a short quantization-aware "
+            + "training of the plan distilled from the FP32 model on --train-data, scored the same way")
+    String method;
+
+    @Option(names = "--train-data", description = "NPZ the QAT fine-tuning reads (labels not needed); required with --method qat")
+    Path trainData;
+
+    @Option(names = "--qat-epochs", description = "QAT budget in epochs over --train-data (default 1)")
+    Double qatEpochs;
+
+    @Option(names = "--qat-steps", description = "QAT budget in optimizer steps instead of epochs")
+    Integer qatSteps;
+
+    private boolean qat() {
+        return switch (method.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "ptq" -> false;
+            case "qat" -> {
+                if (trainData == null) {
+                    throw new CommandFailure("--method qat needs --train-data: the NPZ the short fine-tuning reads (labels not needed)", 2);
+                }
+                yield true;
+            }
+            default -> throw new CommandFailure("unknown --method '" + method + "'; use ptq or qat", 2);
+        };
+    }
+
     @Override
     public Integer call() {
+        qat(); // a bad --method or a missing --train-data fails before any work
         ProgressPrinter progress = new ProgressPrinter(System.err);
         QuantPlan plan = planChoice.plan != null ? Json.read(planChoice.plan, QuantPlan.class)
                 : QuantPlan.uniform(planChoice.uniform == null ? 8 : planChoice.uniform, activationBits);
@@ -59,10 +87,22 @@ final class EvaluateCommand implements Callable<Integer> {
         Metric metric = eval.metric();
 
         double fp32 = eval.fp32Metric();
-        PlanEvaluator.ScoredExport scored = eval.scoreAndExport(plan, WeightDataType.parse(weightStorage), "deployed model");
-        double quantized = scored.metric();
-        ExportedModel exported = scored.exported();
-        double deployed = scored.deployedMetric();
+        double quantized;
+        ExportedModel exported;
+        double deployed;
+        QatFigures qat = null;
+        if (qat()) {
+            QatRun run = QatRun.of(eval, engine.calibrationSamples(), engine.wholeFile(trainData), plan, qatEpochs, qatSteps, progress);
+            qat = run.figures();
+            quantized = qat.qatMetric();
+            exported = run.exported();
+            deployed = qat.deployedMetric();
+        } else {
+            PlanEvaluator.ScoredExport scored = eval.scoreAndExport(plan, WeightDataType.parse(weightStorage), "deployed model");
+            quantized = scored.metric();
+            exported = scored.exported();
+            deployed = scored.deployedMetric();
+        }
         progress.message("[latency] " + latencyRuns + " batch-1 runs per model");
         double[] latency = eval.latencyMillis(java.util.List.of(eval.floatModel().foldedBytes(), exported.bytes()), latencyRuns);
         double fp32Latency = latency[0];
@@ -76,7 +116,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 eval.calibrationSize(),
                 new ModelFigures(fp32, cost.fp32Bytes(), fp32Latency, null, null, cost.bops(QuantPlan.of(java.util.Map.of()), mode)),
                 new ModelFigures(quantized, cost.sizeBytes(plan), quantLatency, exported.sizeBytes(), deployed, cost.bops(plan, mode)),
-                plan, exported.notes());
+                plan, exported.notes(), qat);
         if (json) {
             System.out.println(Json.write(summary));
         } else {
@@ -97,6 +137,12 @@ final class EvaluateCommand implements Callable<Integer> {
         t.print(System.out);
         System.out.printf("%nsize ratio %.3f, metric change %+.4f%n", (double) s.quantized().sizeBytes() / s.fp32().sizeBytes(),
                 s.quantized().metric() - s.fp32().metric());
+        if (s.qat() != null) {
+            QatFigures q = s.qat();
+            System.out.printf("QAT: PTQ %s -> QAT %s (deployed %s) after %d steps, %.1f s (%.0f samples/s); loss %.4g -> %.4g%n",
+                    fmt(q.ptqMetric()), fmt(q.qatMetric()), fmt(q.deployedMetric()), q.steps(), q.seconds(), q.samplesPerSecond(),
+                    q.firstLoss(), q.lastLoss());
+        }
         if (export != null) {
             System.out.println("exported " + export);
         }

@@ -37,6 +37,28 @@ class CliTest {
     }
 
     @Test
+    void evaluateWithQatFineTunesThePlanAndPrintsBothMetrics(@TempDir Path tmp) throws Exception {
+        Path exported = tmp.resolve("qat.onnx");
+        // a few steps only: the one-epoch figures are in BENCHMARKS (QatBench); the digits' calibration file trains
+        Cli.Run r = Cli.run("evaluate", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--uniform", "4", "--latency-runs", "5",
+                "--method", "qat", "--train-data", CALIB, "--qat-steps", "6", "--export", exported.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        assertEquals(6, j.at("/qat/steps").asInt());
+        double ptq = j.at("/qat/ptqMetric").asDouble();
+        double qat = j.at("/qat/qatMetric").asDouble();
+        assertEquals(qat, j.at("/quantized/metric").asDouble(), 1e-12, "the quantized row is the tuned model");
+        assertEquals(qat, j.at("/qat/deployedMetric").asDouble(), 2e-3, "its export runs as scored");
+        assertTrue(qat > ptq - 0.01 && qat < 1, "a few steps of distillation do not wreck the plan: " + ptq + " -> " + qat);
+        assertTrue(j.at("/qat/lastLoss").asDouble() < j.at("/qat/firstLoss").asDouble(), r.out());
+        assertTrue(Files.size(exported) > 0);
+
+        Cli.Run missing = Cli.run("evaluate", "--model", MODEL, "--data", DATA, "--method", "qat");
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("--method qat needs --train-data"), missing.err());
+    }
+
+    @Test
     void inspectJsonListsTheTenLayers() throws Exception {
         Cli.Run r = Cli.run("inspect", "--model", MODEL, "--json");
         assertEquals(0, r.exit(), r.err());

@@ -44,7 +44,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         stack = LocalStack.start(StackLayout.repoRoot(), new LocalStack.Settings(dir.resolve("stack"), 0, 0, 0, 1, 1, Duration.ofSeconds(180),
-                Duration.ofSeconds(10)), System.err::println);
+                Duration.ofSeconds(10), false), System.err::println);
         token = LocalTenant.ensure(stack, dir.resolve("stack"), System.err);
         ApiClient admin = new ApiClient(stack.url(), stack.secrets().adminToken());
         String other = admin.postJson("/api/tenants", Map.of("name", "other")).path("id").asText();

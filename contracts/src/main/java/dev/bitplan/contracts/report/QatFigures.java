@@ -1,0 +1,22 @@
+package dev.bitplan.contracts.report;
+
+/**
+ * What a short quantization-aware training did for one plan: the plan's PTQ metric, the tuned model's metric scored
+ * as PTQ plans are and its export run as deployed, and the training run itself.
+ *
+ * @param ptqMetric        the plan's metric after post-training quantization alone
+ * @param qatMetric        the tuned model's metric under the same plan (the same scoring as PTQ)
+ * @param deployedMetric   the tuned model's export run as deployed
+ * @param steps            optimizer steps taken
+ * @param samples          training samples seen (with repeats over epochs)
+ * @param seconds          wall time of the training
+ * @param firstLoss        the distillation loss of the first step
+ * @param lastLoss         and of the last
+ */
+public record QatFigures(double ptqMetric, double qatMetric, double deployedMetric, int steps, int samples, double seconds,
+                         double firstLoss, double lastLoss) {
+
+    public double samplesPerSecond() {
+        return seconds > 0 ? samples / seconds : 0;
+    }
+}
