@@ -208,13 +208,7 @@ class FaultsEndToEndTest {
         undisturbed();
         long t1 = System.nanoTime();
         String id = submitMnist();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("no layer measured in time: " + client.job(id));
-            }
-            Thread.sleep(100);
-        }
+        awaitTwoLayersMeasured(id);
         long stoppedAt = System.nanoTime();
         stack.restartKafka(); // the log survives; every client has to reconnect
         double restartSeconds = (System.nanoTime() - stoppedAt) / 1e9;
@@ -230,13 +224,7 @@ class FaultsEndToEndTest {
         undisturbed();
         long t1 = System.nanoTime();
         String id = submitMnist();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("no layer measured in time: " + client.job(id));
-            }
-            Thread.sleep(100);
-        }
+        awaitTwoLayersMeasured(id);
         java.sql.Timestamp startedBefore = postmasterStart();
         long stoppedAt = System.nanoTime();
         stack.restartPostgres(); // every pooled connection of the api breaks
@@ -254,13 +242,7 @@ class FaultsEndToEndTest {
         undisturbed();
         long t1 = System.nanoTime();
         String id = submitMnist();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("no layer measured in time: " + client.job(id));
-            }
-            Thread.sleep(100);
-        }
+        awaitTwoLayersMeasured(id);
         AppProcess api = stack.apps().stream().filter(a -> a.name().equals(StackLayout.API)).findFirst().orElseThrow();
         long oldPid = api.pid();
         long killedAt = System.nanoTime();
@@ -321,5 +303,16 @@ class FaultsEndToEndTest {
 
     private static List<String> ids(List<Candidate> candidates) {
         return candidates.stream().map(Candidate::id).toList();
+    }
+
+    /** Waits until the job's sensitivity has two layers stored: a fault now strikes in the middle of its work. */
+    private static void awaitTwoLayersMeasured(String id) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (client.api().get("/api/jobs/" + id + "/sensitivity").size() < 2) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("no layer measured in time: " + client.job(id));
+            }
+            Thread.sleep(100);
+        }
     }
 }
