@@ -53,10 +53,10 @@ const BitPlan = (() => {
 
   /**
    * Follows a server-sent event stream with the token (EventSource cannot send headers): onEvent gets each event's
-   * JSON data; resolves when the server ends the stream.
+   * JSON data; resolves when the server ends the stream. An AbortSignal stops it early.
    */
-  async function follow(path, onEvent) {
-    const response = await fetch(path, { headers: { ...headers(), Accept: 'text/event-stream' } });
+  async function follow(path, onEvent, signal) {
+    const response = await fetch(path, { headers: { ...headers(), Accept: 'text/event-stream' }, signal });
     if (!response.ok) {
       throw await fail(response);
     }

@@ -1,8 +1,14 @@
 // The jobs list: newest first, filtered by model and state, a page at a time; running jobs follow their events.
 (() => {
   const PAGE = 20;
+  // a browser opens at most 6 connections to one host: a few event streams leave room for the page's own calls;
+  // the other running jobs of the page are refreshed by listing again
+  const MAX_STREAMS = 3;
+  const RELIST_MS = 3000;
   let offset = 0;
+  let relist = null;
   const followed = new Map(); // job id -> its row, while its events stream
+  const streams = new Map(); // job id -> the AbortController of its event stream
 
   function row(job) {
     const bar = BitPlan.el('div', { class: 'progress' }, BitPlan.el('div', { class: 'bar', style: `width:${job.percent || 0}%` }));
@@ -41,14 +47,31 @@
     const body = document.querySelector('#jobs tbody');
     body.replaceChildren();
     followed.clear();
+    clearTimeout(relist);
+    let unfollowed = 0;
     for (const job of result.body) {
       const tr = row(job);
       body.append(tr);
       if (!['DONE', 'FAILED', 'CANCELLED'].includes(job.state)) {
-        followed.set(job.id, tr);
-        BitPlan.follow(`/api/jobs/${encodeURIComponent(job.id)}/events`, j => followed.get(j.id) && update(followed.get(j.id), j))
-          .catch(() => { /* the row keeps its last state */ });
+        if (followed.size < MAX_STREAMS) {
+          followed.set(job.id, tr);
+          if (!streams.has(job.id)) {
+            const controller = new AbortController();
+            streams.set(job.id, controller);
+            BitPlan.follow(`/api/jobs/${encodeURIComponent(job.id)}/events`, j => followed.get(j.id) && update(followed.get(j.id), j),
+              controller.signal)
+              .catch(() => { /* the row keeps its last state */ })
+              .finally(() => streams.delete(job.id));
+          }
+        } else {
+          unfollowed++;
+        }
       }
+    }
+    // streams of jobs no longer shown (another page or filter) give their connection back
+    [...streams.keys()].filter(id => !followed.has(id)).forEach(id => streams.get(id).abort());
+    if (unfollowed > 0) {
+      relist = setTimeout(load, RELIST_MS);
     }
     document.getElementById('page-info').textContent = total === 0 ? 'no jobs'
       : `${offset + 1}-${Math.min(offset + PAGE, total)} of ${total}`;
