@@ -65,17 +65,27 @@ public final class LocalErrorProbe {
         OnnxModel folded = quantizer.model().folded();
         Set<String> graphInputs = new HashSet<>();
         folded.realInputs().forEach(v -> graphInputs.add(v.getName()));
-        List<Layer> runnable = layers.stream()
+        // passes cover fixed runs of the model's layers whichever of them are asked for, so that a resumed analysis
+        // captures each layer's activations from the very same graph and finds the very same errors
+        List<Layer> runnable = quantizer.model().layers().stream()
                 .filter(l -> l.kind() != LayerKind.GATHER || graphInputs.contains(SingleLayerModel.activationInput(folded, l)))
                 .toList();
+        Set<String> wanted = new HashSet<>();
+        layers.forEach(l -> wanted.add(l.name()));
+        long total = runnable.stream().filter(l -> wanted.contains(l.name())).count();
         Set<String> integerRead = PlanRewriter.integerReadOutputs(folded, quantizer.model().layers());
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         for (int from = 0; from < runnable.size(); from += LAYERS_PER_PASS) {
             List<Layer> chunk = runnable.subList(from, Math.min(runnable.size(), from + LAYERS_PER_PASS));
+            if (chunk.stream().noneMatch(l -> wanted.contains(l.name()))) {
+                continue;
+            }
             List<Map<String, TensorValue>> captured = capture(folded, chunk, graphInputs);
             for (Layer layer : chunk) {
-                out.put(layer.name(), errors(folded, layer, options.apply(layer), captured, integerRead));
-                progress.progress("sensitivity: layers alone", out.size(), runnable.size());
+                if (wanted.contains(layer.name())) {
+                    out.put(layer.name(), errors(folded, layer, options.apply(layer), captured, integerRead));
+                    progress.progress("sensitivity: layers alone", out.size(), (int) total);
+                }
             }
         }
         return out;

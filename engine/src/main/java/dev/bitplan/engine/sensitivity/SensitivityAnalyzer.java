@@ -161,6 +161,8 @@ public final class SensitivityAnalyzer {
         List<Layer> layers = evaluator.model().layers();
         List<Layer> todo = layers.stream().filter(l -> !known.containsKey(l.name())).toList();
         int count = fullLayers(layers.size());
+        // the overall figure (layers whose sensitivity is in hand), as at full depth; the stages below report their own
+        progress.progress("sensitivity", layers.size() - todo.size(), layers.size());
         long t0 = System.nanoTime();
         // also where every layer will be measured whole: the local errors are the layers' SQNR in the report
         Map<String, Map<String, Double>> local = todo.isEmpty() ? Map.of()
@@ -215,6 +217,7 @@ public final class SensitivityAnalyzer {
             }
             out.add(s);
         }
+        progress.progress("sensitivity", layers.size(), layers.size());
         return out;
     }
 
