@@ -108,6 +108,7 @@ final class UpCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("BitPlan is running");
         System.out.println("  url:        " + stack.url());
+        System.out.println("  dashboard:  " + stack.url() + "/  (sign in with the token below)");
         System.out.println("  swagger ui: " + stack.url() + "/q/swagger-ui");
         System.out.println("  token:      " + token);
         System.out.println("  data dir:   " + stack.dataDir());
