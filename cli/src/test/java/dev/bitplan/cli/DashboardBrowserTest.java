@@ -84,11 +84,8 @@ class DashboardBrowserTest {
         String id = client.submit(version, data, null, spec).path("id").asText();
 
         // the page asks for the token once, then shows the job while it runs
-        browser.get(stack.url() + "/jobs/" + id);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
-        browser.findElement(By.id("token")).sendKeys(token);
-        browser.findElement(By.cssSelector("#login button")).click();
+        signIn("/jobs/" + id, token, wait);
         wait.until(d -> d.findElement(By.id("summary")).getText().contains("resnet8_bn"));
         String first = browser.findElement(By.id("summary")).getText();
         assertTrue(!first.contains("DONE"), "opened before the job ended: " + first);
@@ -153,10 +150,7 @@ class DashboardBrowserTest {
 
         // another tenant, in a new session, sees neither the job nor its results
         js.executeScript("sessionStorage.clear()");
-        browser.get(stack.url() + "/jobs/" + id);
-        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
-        browser.findElement(By.id("token")).sendKeys(otherToken);
-        browser.findElement(By.cssSelector("#login button")).click();
+        signIn("/jobs/" + id, otherToken, wait);
         wait.until(d -> !d.findElement(By.id("job-error")).getText().isEmpty());
         assertTrue(browser.findElement(By.id("job-error")).getText().contains(id), browser.findElement(By.id("job-error")).getText());
         assertEquals("", browser.findElement(By.id("summary")).getText());
@@ -167,10 +161,7 @@ class DashboardBrowserTest {
 
         // the submit form: a bad budget is named next to its field; a good job opens its page
         js.executeScript("sessionStorage.clear()");
-        browser.get(stack.url() + "/submit");
-        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
-        browser.findElement(By.id("token")).sendKeys(token);
-        browser.findElement(By.cssSelector("#login button")).click();
+        signIn("/submit", token, wait);
         wait.until(d -> d.findElements(By.cssSelector("#model-version option")).size() == 3);
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("model-version"))).selectByVisibleText("resnet8_bn v1");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("dataset"))).selectByIndex(1);
@@ -186,5 +177,13 @@ class DashboardBrowserTest {
         wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
         String submitted = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
         assertEquals(0.5, new ApiClient(stack.url(), token).get("/api/jobs/" + submitted).at("/spec/budgets/maxSizeRatio").asDouble());
+    }
+
+    /** Opens a page in a session without a token: it asks for one; this one is entered. */
+    private static void signIn(String page, String apiToken, WebDriverWait wait) {
+        browser.get(stack.url() + page);
+        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+        browser.findElement(By.id("token")).sendKeys(apiToken);
+        browser.findElement(By.cssSelector("#login button")).click();
     }
 }

@@ -52,8 +52,8 @@ public class JobService {
     public JobView submit(String tenantId, JobRequest request) {
         JobSpec spec = request.spec() == null ? JobSpec.defaults() : request.spec();
         if (spec.method() == Method.QAT) {
-            throw new UnprocessableRequestException("spec.method", "method qat is not implemented yet (quantization-aware training "
-                    + "is a later issue); submit with method ptq");
+            throw new UnprocessableRequestException("spec.method", "method qat is not implemented yet for jobs (searches and evaluators "
+                    + "do not fine-tune; bitplan evaluate --method qat fine-tunes one plan locally); submit with method ptq");
         }
         ModelVersionEntity version = models.resolve(tenantId, request.modelVersionId(), request.model(), request.version());
         DatasetEntity data = QuarkusTransaction.requiringNew().call(() -> DatasetService.require(tenantId, request.datasetId(), "datasetId"));

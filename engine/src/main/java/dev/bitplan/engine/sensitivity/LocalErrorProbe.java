@@ -115,6 +115,16 @@ public final class LocalErrorProbe {
         String in = SingleLayerModel.activationInput(folded, layer);
         int rank = captured.get(0).containsKey(in) ? captured.get(0).get(in).shape().length : batches.get(0).get(in).rank();
         SingleLayerModel alone = SingleLayerModel.extractForAnyShape(folded, layer, rank, integerRead);
+        // the layer's inputs and the energy of its FP32 output, the same for every option
+        List<NdArray> inputs = new ArrayList<>();
+        double energy = 0;
+        for (int b = 0; b < batches.size(); b++) {
+            TensorValue captIn = captured.get(b).get(in);
+            inputs.add(captIn != null ? NdArray.ofFloats(in, captIn.shape(), captIn.data()) : batches.get(b).get(in));
+            for (float v : captured.get(b).get(layer.groupOutput()).data()) {
+                energy += (double) v * v;
+            }
+        }
         Map<String, Double> out = new LinkedHashMap<>();
         for (LayerChoice choice : choices) {
             if (choice.isFloat()) {
@@ -123,17 +133,13 @@ public final class LocalErrorProbe {
             byte[] bytes = alone.build(choice, quantizer.options(), quantizer.weights(), quantizer.activations(), quantizer.scoringForm(),
                     WeightDataType.forHost()).toByteArray();
             double err = 0;
-            double energy = 0;
             try (OrtModel q = OrtModel.load(bytes, quantizer.scoringRuntime())) {
                 for (int b = 0; b < batches.size(); b++) {
-                    TensorValue captIn = captured.get(b).get(in);
-                    NdArray input = captIn != null ? NdArray.ofFloats(in, captIn.shape(), captIn.data()) : batches.get(b).get(in);
-                    float[] quantized = q.run(Map.of(in, input), Set.of(layer.groupOutput())).get(layer.groupOutput()).data();
+                    float[] quantized = q.run(Map.of(in, inputs.get(b)), Set.of(layer.groupOutput())).get(layer.groupOutput()).data();
                     float[] reference = captured.get(b).get(layer.groupOutput()).data();
                     for (int i = 0; i < reference.length; i++) {
                         double d = (double) quantized[i] - reference[i];
                         err += d * d;
-                        energy += (double) reference[i] * reference[i];
                     }
                 }
             }
