@@ -7,12 +7,14 @@ final class AttemptContext implements WorkContext {
 
     private final int attempt;
     private final String workerId;
+    private final String record;
     private final JobControlListener cancellations; // null: this loop hears no cancellations
     private final BooleanSupplier loopRunning;
 
-    AttemptContext(int attempt, String workerId, JobControlListener cancellations, BooleanSupplier loopRunning) {
+    AttemptContext(int attempt, String workerId, String record, JobControlListener cancellations, BooleanSupplier loopRunning) {
         this.attempt = attempt;
         this.workerId = workerId;
+        this.record = record;
         this.cancellations = cancellations;
         this.loopRunning = loopRunning;
     }
@@ -25,6 +27,11 @@ final class AttemptContext implements WorkContext {
     @Override
     public String workerId() {
         return workerId;
+    }
+
+    @Override
+    public String record() {
+        return record;
     }
 
     @Override

@@ -86,6 +86,28 @@ public final class InternalApiClient {
         }
     }
 
+    /**
+     * Takes up a job's search for one Kafka record ({@link WorkContext#record()}). The first record to ask holds the
+     * job for good, so its redelivery after a crash resumes; any other record (the outbox relay sent the request a
+     * second time) is refused. Returns the record that holds the job: {@code record} itself when this one may run.
+     * Empty when the api does not know the job.
+     */
+    public Optional<String> claimSearch(String jobId, String record, String worker) {
+        String json = Json.write(java.util.Map.of("record", record, "worker", worker));
+        HttpResponse<String> response = outage.run("claim the search of job " + jobId, () -> send(builder("internal/jobs/" + jobId
+                + "/search-claim", STATUS_TIMEOUT).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString()));
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        requireOk(response.statusCode(), "the search claim of job " + jobId, response.body());
+        try {
+            return Optional.of(Json.mapper().readTree(response.body()).path("record").asText());
+        } catch (IOException e) {
+            throw new IllegalStateException("the api's answer to the search claim of job " + jobId + " is not JSON: " + OutageWait.text(e), e);
+        }
+    }
+
     /** Opens a blob's bytes as a stream, without waiting out an outage (the caller does); the caller verifies and closes it. */
     InputStream blob(String sha256) {
         HttpResponse<InputStream> response = send(request("internal/blobs/" + sha256, BLOB_TIMEOUT), HttpResponse.BodyHandlers.ofInputStream());

@@ -9,6 +9,11 @@ final class Records {
     }
 
     static String describe(ConsumerRecord<?, ?> r) {
-        return "message " + r.key() + " (" + r.topic() + "-" + r.partition() + "@" + r.offset() + ")";
+        return "message " + r.key() + " (" + id(r) + ")";
+    }
+
+    /** {@code topic-partition@offset}: names one record for good. */
+    static String id(ConsumerRecord<?, ?> r) {
+        return r.topic() + "-" + r.partition() + "@" + r.offset();
     }
 }

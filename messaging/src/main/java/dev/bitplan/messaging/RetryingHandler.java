@@ -47,7 +47,7 @@ final class RetryingHandler<T> {
         }
         for (int attempt = 1; ; attempt++) {
             try {
-                handler.handle(message, new AttemptContext(attempt, workerId, cancellations, loopRunning));
+                handler.handle(message, new AttemptContext(attempt, workerId, Records.id(record), cancellations, loopRunning));
                 return WorkOutcome.COMMIT;
             } catch (JobCancelledException e) {
                 LOG.infof("%s: %s; stopped its work", Records.describe(record), e.getMessage());

@@ -8,6 +8,12 @@ public interface WorkContext {
 
     String workerId();
 
+    /**
+     * The Kafka record being worked on, as {@code topic-partition@offset}: the same on a redelivery after a crash,
+     * different for a second send of the same message (which is how a handler tells the two apart).
+     */
+    String record();
+
     /** True once the job was cancelled (a {@code JobControl(CANCEL)} was seen, or a handler called {@link #cancel}). */
     boolean cancelled(String jobId);
 

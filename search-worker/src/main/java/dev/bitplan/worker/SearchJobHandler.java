@@ -62,6 +62,14 @@ public final class SearchJobHandler implements WorkHandler<SearchRequested> {
             return;
         }
         context.checkCancelled(jobId);
+        Optional<String> holder = services.api().claimSearch(jobId, context.record(), worker);
+        if (holder.isPresent() && !holder.get().equals(context.record())) {
+            // the api's outbox sent this request twice (the send worked, marking it sent did not): one search is enough
+            String why = "a second search request for this job (" + context.record() + ") was skipped: " + holder.get() + " took the job up";
+            LOG.infof("job %s: %s", jobId, why);
+            publisher.sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.log(jobId, why, worker));
+            return;
+        }
 
         Path model = services.blobs().get(request.modelSha256());
         Path data = services.blobs().get(request.dataSha256());

@@ -127,6 +127,29 @@ class SearchWorkerTest {
     }
 
     @Test
+    void aSecondSendOfTheSameSearchRequestIsSkippedNotSearchedAgain() throws Exception {
+        String topic = TestKafka.topic("twice");
+        try (SearchWorker w = worker(topic)) {
+            String jobId = "job-" + UUID.randomUUID();
+            bed.api().job(jobId, JobState.QUEUED, List.of()); // the api still says QUEUED: only the claim tells the copies apart
+            submit(topic, jobId, bed.modelSha());
+            submit(topic, jobId, bed.modelSha()); // the outbox relay's double send: the same message, a second record
+            List<ConsumerRecord<String, byte[]>> records = TestKafka.readUntil(List.of(Topics.JOB_EVENTS, Topics.EVAL_REQUESTS),
+                    r -> r.key().startsWith(jobId), rs -> events(rs).stream().anyMatch(e -> e instanceof JobEvent.Log log
+                            && log.message().contains("was skipped")), WAIT);
+            List<JobEvent> events = events(records);
+            JobEvent.Log skipped = events.stream().filter(JobEvent.Log.class::isInstance).map(JobEvent.Log.class::cast)
+                    .filter(l -> l.message().contains("was skipped")).findFirst().orElseThrow();
+            assertTrue(skipped.message().matches("a second search request for this job \\(" + topic + "-0@1\\) was skipped: "
+                    + topic + "-0@0 took the job up"), skipped.message());
+            assertEquals(1, count(events, JobEvent.Type.PROFILED), "searched once");
+            assertEquals(10, count(events, JobEvent.Type.LAYER), "every layer measured once");
+            SearchProfile profile = events.stream().filter(JobEvent.Profiled.class::isInstance).map(e -> ((JobEvent.Profiled) e).profile()).findFirst().orElseThrow();
+            assertEquals(profile.proposals().size(), evaluations(records).size(), "one evaluation request per candidate");
+        }
+    }
+
+    @Test
     void corruptModelFailsTheJobOnceWithTheReasonAndDeadLettersTheRequest() throws Exception {
         String topic = TestKafka.topic("corrupt");
         String broken = bed.api().blob("this is a text file, not a model".getBytes(StandardCharsets.UTF_8));

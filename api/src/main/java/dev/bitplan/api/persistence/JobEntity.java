@@ -55,6 +55,9 @@ public class JobEntity extends PanacheEntityBase {
     public String worker;
     @Column(name = "published_at")
     public Instant publishedAt;
+    /** The Kafka record a search worker took the job up with; see {@link #claimSearch}. */
+    @Column(name = "search_record")
+    public String searchRecord;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")
@@ -75,6 +78,20 @@ public class JobEntity extends PanacheEntityBase {
     /** The job locked for update, so that events and results of one job are applied one at a time. */
     public static JobEntity locked(String id) {
         return findById(id, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /**
+     * Gives the job's search to {@code record} unless another record holds it; returns the holder (null: no such
+     * job). One conditional update, so two workers asking at once cannot both win.
+     */
+    public static String claimSearch(String id, String record) {
+        update("searchRecord = ?1 where id = ?2 and searchRecord is null", record, id);
+        JobEntity job = findById(id);
+        if (job == null) {
+            return null;
+        }
+        getEntityManager().refresh(job);
+        return job.searchRecord;
     }
 
     /** Queued jobs whose search request was not sent (the api stopped or Kafka was down right after submit). */

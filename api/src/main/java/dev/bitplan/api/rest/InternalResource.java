@@ -3,11 +3,14 @@ package dev.bitplan.api.rest;
 import dev.bitplan.api.persistence.BlobStore;
 import dev.bitplan.api.persistence.JobEntity;
 import dev.bitplan.api.service.ResultService;
+import dev.bitplan.api.service.problems.InvalidRequestException;
 import dev.bitplan.api.service.problems.ResourceNotFoundException;
 import dev.bitplan.contracts.search.LayerSensitivity;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -22,6 +25,14 @@ public class InternalResource {
 
     /** What a resuming worker needs to know of a job. */
     public record InternalJob(String id, String state, List<LayerSensitivity> sensitivity) {
+    }
+
+    /** A worker's request to take up a job's search with one Kafka record. */
+    public record SearchClaim(String record, String worker) {
+    }
+
+    /** The record that holds the job's search (the asker's own when it may run). */
+    public record SearchClaimHolder(String record) {
     }
 
     @Inject
@@ -50,5 +61,21 @@ public class InternalResource {
             throw new ResourceNotFoundException("id", "job", id);
         }
         return new InternalJob(job.id, job.state.name(), results.sensitivityOf(id));
+    }
+
+    @POST
+    @Path("/jobs/{id}/search-claim")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Transactional
+    public SearchClaimHolder claimSearch(@PathParam("id") String id, SearchClaim claim) {
+        if (claim == null || claim.record() == null || claim.record().isBlank()) {
+            throw new InvalidRequestException("record", "the Kafka record (topic-partition@offset) the worker took the job up with is missing");
+        }
+        String holder = JobEntity.claimSearch(id, claim.record());
+        if (holder == null) {
+            throw new ResourceNotFoundException("id", "job", id);
+        }
+        return new SearchClaimHolder(holder);
     }
 }

@@ -1,6 +1,7 @@
 package dev.bitplan.api.rest;
 
 import static dev.bitplan.api.support.TestApi.as;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -120,6 +121,18 @@ class JobLifecycleTest {
         assertArrayEquals(TestFiles.mnistModel(), as(TestApi.INTERNAL).get("/internal/blobs/" + sha).then().statusCode(200)
                 .extract().asByteArray());
         as(token).get("/internal/blobs/" + sha).then().statusCode(401);
+
+        // the search claim: the first record holds the job, its redelivery too; a second send of the request does not
+        as(TestApi.INTERNAL).contentType("application/json").body(Map.of("record", "search-3@17", "worker", "w1"))
+                .post("/internal/jobs/" + jobId + "/search-claim").then().statusCode(200).body("record", equalTo("search-3@17"));
+        as(TestApi.INTERNAL).contentType("application/json").body(Map.of("record", "search-3@17", "worker", "w2"))
+                .post("/internal/jobs/" + jobId + "/search-claim").then().statusCode(200).body("record", equalTo("search-3@17"));
+        as(TestApi.INTERNAL).contentType("application/json").body(Map.of("record", "search-3@18", "worker", "w1"))
+                .post("/internal/jobs/" + jobId + "/search-claim").then().statusCode(200).body("record", equalTo("search-3@17"));
+        as(TestApi.INTERNAL).contentType("application/json").body(Map.of("worker", "w1"))
+                .post("/internal/jobs/" + jobId + "/search-claim").then().statusCode(400).body("detail", containsString("Kafka record"));
+        as(TestApi.INTERNAL).contentType("application/json").body(Map.of("record", "search-3@18", "worker", "w1"))
+                .post("/internal/jobs/no-such-job/search-claim").then().statusCode(404);
 
         assertEquals(List.of("w4a8 0.125", "w8a8 0.25"), latencyTable(jobId), "the profile's latency table is stored per option");
 

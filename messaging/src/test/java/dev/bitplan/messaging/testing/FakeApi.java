@@ -29,6 +29,8 @@ public final class FakeApi implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
     private final Map<String, String> jobs = new ConcurrentHashMap<>();
+    /** Job id -> the record that took up its search, as the api keeps it in {@code jobs.search_record}. */
+    private final Map<String, String> searchClaims = new ConcurrentHashMap<>();
     private final AtomicInteger blobRequests = new AtomicInteger();
     public static final int CHUNK_BYTES = 64 * 1024;
     private final Map<String, Map<Integer, byte[]>> uploads = new ConcurrentHashMap<>();
@@ -55,6 +57,10 @@ public final class FakeApi implements AutoCloseable {
                     exchange.getResponseHeaders().add("Content-Type", "application/json");
                     status = answer[0] == '!' ? 409 : 200;
                     body = answer[0] == '!' ? java.util.Arrays.copyOfRange(answer, 1, answer.length) : answer;
+                } else if (path.startsWith("/internal/jobs/") && path.endsWith("/search-claim")) {
+                    String id = path.substring("/internal/jobs/".length(), path.length() - "/search-claim".length());
+                    String record = Json.mapper().readTree(exchange.getRequestBody().readAllBytes()).path("record").asText();
+                    body = jobs.containsKey(id) ? toBytes(Json.write(Map.of("record", searchClaims.computeIfAbsent(id, k -> record)))) : null;
                 } else if (path.startsWith("/internal/blobs/")) {
                     blobRequests.incrementAndGet();
                     body = blobs.get(path.substring("/internal/blobs/".length()));
