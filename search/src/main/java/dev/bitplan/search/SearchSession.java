@@ -196,6 +196,23 @@ public final class SearchSession {
         return new MeasuredCandidate(c, exported);
     }
 
+    /**
+     * The candidates with their batch-1 latencies measured again, all together, their runs interleaved in blocks
+     * ({@code LatencyMeter.interleavedMedians}): one at a time, each candidate meets whatever load the machine had at
+     * its turn, which on a shared 2-core VM moved the same model's latency by 2-3x between runs; interleaved, load
+     * drift hits all of them alike, so their ratios (and the estimate's error against them) mean something.
+     */
+    public List<Candidate> retimedTogether(List<MeasuredCandidate> measured) {
+        double[] ms = validation().latencyMillis(measured.stream().map(m -> m.exported().bytes()).toList(), request.latencyRuns());
+        List<Candidate> out = new ArrayList<>();
+        for (int i = 0; i < measured.size(); i++) {
+            Candidate c = measured.get(i).candidate();
+            out.add(new Candidate(c.id(), c.kind(), c.plan(), c.metric(), c.deployedMetric(), c.sizeBytes(), c.exportedBytes(), ms[i],
+                    c.estimatedLatencyMs(), c.bops(), c.objective(), c.onFront(), c.withinBudgets()));
+        }
+        return out;
+    }
+
     /** The simulated metric of any plan on the validation samples (no export, no latency). */
     public double evaluate(QuantPlan plan) {
         return validation().evaluate(plan);
