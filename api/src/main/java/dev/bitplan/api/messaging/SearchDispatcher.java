@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * Sends a job's {@code SearchRequested} after the job is committed, and marks it sent. A small outbox: jobs still
  * QUEUED and unsent after {@link #RELAY_AFTER} (Kafka was down, or the api stopped in between) are sent again by
  * a relay that runs every few seconds, so no submitted job is lost. A rare double send is possible (the send
- * succeeded but marking it did not); the workers handle a job twice by upserts.
+ * succeeded but marking it did not); the search worker skips the second copy, because the first record to claim
+ * the job ({@code POST /internal/jobs/{id}/search-claim}) holds it.
  */
 @ApplicationScoped
 public class SearchDispatcher {
