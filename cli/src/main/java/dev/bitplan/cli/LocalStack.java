@@ -207,15 +207,26 @@ final class LocalStack implements AutoCloseable {
 
     /** Stops PostgreSQL and starts it again (same port, same data), for fault tests. */
     synchronized void restartPostgres() {
-        log.accept("restarting PostgreSQL");
+        restartPostgres(Duration.ZERO);
+    }
+
+    /** The same, with the database away for {@code away} in between (an outage). */
+    synchronized void restartPostgres(Duration away) {
+        log.accept("restarting PostgreSQL" + (away.isZero() ? "" : " after " + away.toSeconds() + " s away"));
         postgres.close();
+        dev.bitplan.stack.LocalResources.sleep(away);
         postgres = LocalPostgres.start(dataDir().resolve("postgres"), postgresPort);
     }
 
     /** Stops the broker and starts it again (same port, same log), for fault tests. */
     void restartKafka() {
-        log.accept("restarting Kafka");
-        kafka.restart();
+        restartKafka(Duration.ZERO);
+    }
+
+    /** The same, with the broker away for {@code away} in between (an outage). */
+    void restartKafka(Duration away) {
+        log.accept("restarting Kafka" + (away.isZero() ? "" : " after " + away.toSeconds() + " s away"));
+        kafka.restart(away);
     }
 
     String url() {

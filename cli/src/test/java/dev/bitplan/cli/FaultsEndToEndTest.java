@@ -219,6 +219,35 @@ class FaultsEndToEndTest {
         assertSameAsUndisturbed(id);
     }
 
+    /**
+     * Outages of minutes, for the README's table: too long for CI, so run on request with
+     * {@code -Dbitplan.outage-seconds=180}. The broker, then PostgreSQL, is away that long in the middle of a job's
+     * sensitivity analysis; workers wait it out (their outage limit is 10 minutes) and the job ends as undisturbed.
+     */
+    @Test
+    void aJobSurvivesTheBrokerAndThenPostgresAwayForMinutes() throws Exception {
+        long seconds = Long.getLong("bitplan.outage-seconds", 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(seconds > 0, "long outages run with -Dbitplan.outage-seconds=N");
+        undisturbed();
+        for (String what : List.of("broker", "postgres")) {
+            long t1 = System.nanoTime();
+            String id = submitMnist();
+            awaitTwoLayersMeasured(id);
+            long stoppedAt = System.nanoTime();
+            if (what.equals("broker")) {
+                stack.restartKafka(Duration.ofSeconds(seconds));
+            } else {
+                stack.restartPostgres(Duration.ofSeconds(seconds));
+            }
+            double away = (System.nanoTime() - stoppedAt) / 1e9;
+            JsonNode done = awaitTolerantly(id, Duration.ofMinutes(10));
+            assertEquals(JobState.DONE, JobClient.state(done), done.toString());
+            System.err.printf("long outage: %s away %.1f s; job %.1f s (undisturbed %.1f s)%n", what, away,
+                    (System.nanoTime() - t1) / 1e9, calmSeconds);
+            assertSameAsUndisturbed(id);
+        }
+    }
+
     @Test
     void aJobSurvivesAPostgresRestart() throws Exception {
         undisturbed();

@@ -87,11 +87,17 @@ public final class LocalKafka implements AutoCloseable {
      * what was committed to the log survives, clients reconnect by themselves.
      */
     public synchronized void restart() {
+        restart(java.time.Duration.ZERO);
+    }
+
+    /** Stops the broker, leaves it down for {@code away} (an outage, for fault trials), then starts it on the same log. */
+    public synchronized void restart(java.time.Duration away) {
         if (closed) {
             throw new IllegalStateException("the broker is closed");
         }
         server.shutdown();
         server.awaitShutdown();
+        LocalResources.sleep(away);
         server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
     }

@@ -24,6 +24,18 @@ public final class LocalResources {
     }
 
     /** Deletes a directory tree; what cannot be deleted stays (a temp directory left behind is harmless). */
+    /** Sleeps, keeping the interrupt for the caller to see. */
+    public static void sleep(java.time.Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            return;
+        }
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     public static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
