@@ -53,6 +53,10 @@ final class SearchBenchmark implements Callable<Integer> {
             description = "sensitivity depth: fast (local error first, the model only for the most sensitive layers) or full")
     SensitivityDepth sensitivity;
 
+    @Option(names = "--block-choices", split = ",", description = "block sizes offered per layer besides the job's granularity "
+            + "(as bitplan search --block-choices)")
+    List<Integer> blockChoices;
+
     @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "file to record the figures in")
     Path out;
 
@@ -113,7 +117,7 @@ final class SearchBenchmark implements Callable<Integer> {
         long limit = (long) Math.floor(sizeRatio * report.fp32().budgetBaseBytes());
 
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "## Search: %s at %.0f%% of the FP32 file%n%n", engine.model.getFileName(), 100 * sizeRatio));
+        sb.append(String.format(Locale.ROOT, "## Search: %s at %.0f%% of the FP32 file%s%n%n", engine.model.getFileName(), 100 * sizeRatio, blockChoices == null ? "" : ", block-wise weights chosen per layer"));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d "
                         + "validation samples; %d sensitivity samples (%s depth); %d calibration samples. FP32 file %,d bytes, budget %,d bytes.%n%n",
                 engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
@@ -141,7 +145,7 @@ final class SearchBenchmark implements Callable<Integer> {
                 + "%d runs each in interleaved blocks (load drift on the machine hits all five alike).%n%s%n", fp32Ms, 30,
                 report.notes().stream().filter(n -> n.startsWith("latency estimate")).findFirst().orElse("")));
         System.out.println(sb);
-        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + ":ratio", sb.toString());
+        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + ":ratio" + (blockChoices == null ? "" : ":block-choices"), sb.toString());
         System.err.println("recorded in " + out);
         return 0;
     }
@@ -149,7 +153,13 @@ final class SearchBenchmark implements Callable<Integer> {
     /** The search both tables run: default space, 8 sweep budgets, 30 latency runs, these budgets. */
     private SearchRequest request(SearchBudgets budgets) {
         return new SearchRequest(engine.model, engine.data, engine.calibrationData, engine.quant.calibrationSamples, sensitivitySamples,
-                null, engine.quantizationOptions(), SearchSpace.defaults(), budgets, 8, engine.quant.seed, 30, 0, sensitivity);
+                null, engine.quantizationOptions(), space(), budgets, 8, engine.quant.seed, 30, 0, sensitivity);
+    }
+
+    private SearchSpace space() {
+        SearchSpace d = SearchSpace.defaults();
+        return new SearchSpace(d.weightBits(), d.activationBits(), d.allowFloat(), d.fusionChoices(), d.tieAddInputs(), d.activationModes(),
+                blockChoices);
     }
 
     private static Candidate byKind(SearchReport report, CandidateKind kind) {

@@ -44,6 +44,12 @@ final class SearchFlags {
                     + "(weight-only), e.g. static,dynamic,none (default: every layer as --activations says)")
     List<String> activationModes;
 
+    @Option(names = "--block-choices", split = ",",
+            description = "also offer 4-bit block-wise weights of these block sizes (32, 128) as per-layer options the solver "
+                    + "picks between (MatMul layers and embeddings blocks fit; weight-only, run as MatMulNBits), beside the "
+                    + "granularity of --weight-granularity; 0 offers per-channel where that is block-wise")
+    List<Integer> blockChoices;
+
     @Option(names = "--allow-float", description = "let layers stay float")
     boolean allowFloat;
 
@@ -75,7 +81,7 @@ final class SearchFlags {
         SearchBudgets budgets = new SearchBudgets(maxSizeBytes, maxSizeRatio, maxLatencyMs, maxBops, minMetric, maxDrop);
         List<ActivationMode> modes = activationModes == null ? List.of()
                 : activationModes.stream().map(m -> QuantizationFlags.parseActivationMode(m, "--activation-modes", false)).toList();
-        SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs, modes);
+        SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs, modes, blockChoices);
         return new JobSpec(method, quant.metric, budgets, space, quant.quantizationOptions(), candidates, quant.seed,
                 quant.calibrationSamples, sensitivitySamples, latencyRuns, latencyBatch, sensitivity);
     }

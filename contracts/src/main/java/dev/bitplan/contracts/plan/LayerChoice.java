@@ -11,15 +11,23 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *
  * @param activation {@code STATIC}, {@code DYNAMIC} or {@code WEIGHT_ONLY} for this layer; null (and {@code AUTO})
  *                   means the job's activation mode ({@link QuantizationOptions#activationMode()})
+ * @param blockSize  this layer's 4-bit weights block-wise with blocks of 32 or 128 (weight-only, ONNX Runtime's
+ *                   MatMulNBits), or 0 for per-channel / per-tensor scales even where the job asks for blocks; null
+ *                   means the job's granularity ({@link QuantizationOptions#weightBlockSize()}). In JSON
+ *                   {@code {"weightBits":4,"blockSize":32}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode fusion,
-                          @JsonProperty("float") Boolean floatLayer, ActivationMode activation) {
+                          @JsonProperty("float") Boolean floatLayer, ActivationMode activation, Integer blockSize) {
 
     public static final LayerChoice FLOAT = new LayerChoice(null, null, null, true);
 
     public LayerChoice(Integer weightBits, Integer activationBits, FusionMode fusion, Boolean floatLayer) {
-        this(weightBits, activationBits, fusion, floatLayer, null);
+        this(weightBits, activationBits, fusion, floatLayer, null, null);
+    }
+
+    public LayerChoice(Integer weightBits, Integer activationBits, FusionMode fusion, Boolean floatLayer, ActivationMode activation) {
+        this(weightBits, activationBits, fusion, floatLayer, activation, null);
     }
 
     public LayerChoice {
@@ -31,9 +39,13 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
             if (activation != null && activation != ActivationMode.AUTO) {
                 throw new IllegalArgumentException("a float layer has no activation mode");
             }
+            if (blockSize != null && blockSize != 0) {
+                throw new IllegalArgumentException("a float layer has no blockSize");
+            }
             floatLayer = true;
             fusion = null;
             activation = null;
+            blockSize = null;
         } else {
             if (weightBits == null) {
                 throw new IllegalArgumentException("weightBits is required unless the layer is float");
@@ -48,6 +60,19 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
                 throw new IllegalArgumentException("dynamic activations are 8-bit (DynamicQuantizeLinear), got activationBits "
                         + activationBits);
             }
+            if (blockSize != null && blockSize != 0) {
+                if (!QuantizationOptions.BLOCK_SIZES.contains(blockSize)) {
+                    throw new IllegalArgumentException("blockSize must be 32 or 128 (or 0: no blocks), got " + blockSize);
+                }
+                if (weightBits != 4) {
+                    throw new IllegalArgumentException("block-wise weights are 4-bit (ONNX Runtime's MatMulNBits), got weightBits "
+                            + weightBits + " with blockSize " + blockSize);
+                }
+                if (activation != null && activation != ActivationMode.WEIGHT_ONLY) {
+                    throw new IllegalArgumentException("a block-wise layer is weight-only (MatMulNBits reads float inputs), got activation "
+                            + activation);
+                }
+            }
         }
     }
 
@@ -61,7 +86,17 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
 
     /** This choice with its input quantized as {@code mode} (null: as the job says). */
     public LayerChoice withActivation(ActivationMode mode) {
-        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, mode);
+        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, mode, blockSize);
+    }
+
+    /** This choice with its weights in blocks of {@code size} (0: never block-wise; null: as the job says). */
+    public LayerChoice withBlockSize(Integer size) {
+        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, activation, size);
+    }
+
+    /** The block size this layer's weights take under a job whose default is {@code jobBlockSize} (0: not block-wise). */
+    public int blockSizeUnder(int jobBlockSize) {
+        return blockSize != null ? blockSize : jobBlockSize;
     }
 
     private static void checkBits(String field, int bits) {
@@ -84,10 +119,15 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
         if (isFloat()) {
             return "float";
         }
-        String base = activation == ActivationMode.WEIGHT_ONLY ? "w" + weightBits : "w" + weightBits + "a" + activationBits;
+        boolean blocks = blockSize != null && blockSize > 0; // block-wise layers are weight-only, whatever activation says
+        String base = activation == ActivationMode.WEIGHT_ONLY || blocks ? "w" + weightBits : "w" + weightBits + "a" + activationBits;
         if (fusion != FusionMode.FUSED) {
             base += "-" + fusion.name().toLowerCase();
         }
-        return activation == null ? base : base + "-" + activation.name().toLowerCase().replace('_', '-');
+        if (blocks) {
+            return base + "-block" + blockSize;
+        }
+        String withMode = activation == null ? base : base + "-" + activation.name().toLowerCase().replace('_', '-');
+        return blockSize == null ? withMode : withMode + "-no-blocks";
     }
 }

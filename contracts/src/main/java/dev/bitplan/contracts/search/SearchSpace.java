@@ -14,13 +14,21 @@ import java.util.List;
  *                        need one scale on both inputs of an integer Add)
  * @param activationModes how a layer's input may be quantized, per layer ({@code STATIC}, {@code DYNAMIC},
  *                        {@code WEIGHT_ONLY}); empty: every layer as the job's activation mode says
+ * @param blockSizes      block-wise 4-bit weights to offer as per-layer options besides the job's granularity (32, 128;
+ *                        0 offers per-channel where the job is block-wise), for the layers blocks can apply to
+ *                        (MatMul with a 2-D weight whose K is a multiple, embeddings); empty: none
  */
 public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
-                          boolean tieAddInputs, List<ActivationMode> activationModes) {
+                          boolean tieAddInputs, List<ActivationMode> activationModes, List<Integer> blockSizes) {
 
     public SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
                        boolean tieAddInputs) {
-        this(weightBits, activationBits, allowFloat, fusionChoices, tieAddInputs, null);
+        this(weightBits, activationBits, allowFloat, fusionChoices, tieAddInputs, null, null);
+    }
+
+    public SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
+                       boolean tieAddInputs, List<ActivationMode> activationModes) {
+        this(weightBits, activationBits, allowFloat, fusionChoices, tieAddInputs, activationModes, null);
     }
 
     public SearchSpace {
@@ -33,6 +41,12 @@ public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits
             check("activation bits", b);
         }
         activationModes = activationModes == null ? List.of() : List.copyOf(activationModes);
+        blockSizes = blockSizes == null ? List.of() : List.copyOf(blockSizes);
+        for (int b : blockSizes) {
+            if (b != 0 && b != 32 && b != 128) {
+                throw new IllegalArgumentException("block sizes to search are 32 and 128 (and 0: per-channel), got " + b);
+            }
+        }
         if (activationModes.contains(ActivationMode.AUTO)) {
             throw new IllegalArgumentException("activation modes to search are STATIC, DYNAMIC and WEIGHT_ONLY; AUTO is the job's default, "
                     + "not a per-layer option");

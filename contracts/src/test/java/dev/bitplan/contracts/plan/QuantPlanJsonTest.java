@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bitplan.contracts.json.Json;
 import java.util.Map;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The plan JSON as the README documents it. */
@@ -50,6 +51,27 @@ class QuantPlanJsonTest {
                 QuantPlan.class));
         assertTrue(dynamic4.getMessage().contains("dynamic activations are 8-bit"), dynamic4.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new LayerChoice(null, null, null, true, ActivationMode.STATIC));
+    }
+
+    @Test
+    void aLayerMaySetItsOwnWeightBlocks() {
+        QuantPlan plan = Json.read("""
+                {"schemaVersion": 1, "layers": {"/o/MatMul": {"weightBits": 4, "blockSize": 32},
+                 "/q/MatMul": {"weightBits": 4, "blockSize": 0}, "/k/MatMul": {"weightBits": 4}}}
+                """, QuantPlan.class);
+        assertEquals("w4-block32", plan.choiceFor("/o/MatMul").label());
+        assertEquals(32, plan.choiceFor("/o/MatMul").blockSizeUnder(0));
+        assertEquals(0, plan.choiceFor("/q/MatMul").blockSizeUnder(128), "0: no blocks, whatever the job says");
+        assertEquals("w4a8-no-blocks", plan.choiceFor("/q/MatMul").label());
+        assertEquals(128, plan.choiceFor("/k/MatMul").blockSizeUnder(128), "absent: the job's granularity");
+        assertEquals(plan, Json.read(Json.write(plan), QuantPlan.class));
+        assertTrue(!Json.write(QuantPlan.uniform(4, 8)).contains("blockSize"), "no field where the job's granularity applies");
+        for (String bad : List.of("{\"weightBits\":8,\"blockSize\":32}", "{\"weightBits\":4,\"blockSize\":64}",
+                "{\"weightBits\":4,\"blockSize\":32,\"activation\":\"STATIC\"}", "{\"float\":true,\"blockSize\":32}")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Json.read("{\"schemaVersion\":1,\"layers\":{\"/a\":" + bad + "}}", QuantPlan.class), bad);
+            assertTrue(e.getMessage().contains("block"), e.getMessage());
+        }
     }
 
     @Test

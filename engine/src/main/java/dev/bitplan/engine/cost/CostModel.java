@@ -101,14 +101,14 @@ public final class CostModel {
         }
         FusionMode mode = l.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
         long weightBytes = (l.params() * choice.weightBits() + 7) / 8;
-        long scales = blockWise(l, choice) ? l.params() / weightBlockSize : perChannel ? channels : 1;
+        long scales = blockWise(l, choice) ? l.params() / choice.blockSizeUnder(weightBlockSize) : perChannel ? channels : 1;
         long scaleBytes = 4L * scales;
         boolean folded = l.foldsBatchNorm(mode);
         return weightBytes + scaleBytes + (folded ? 4 * channels : biasBytes + bnBytes);
     }
 
     private boolean blockWise(Layer l, LayerChoice choice) {
-        return !choice.isFloat() && BlockWiseRule.applies(l, choice.weightBits(), weightBlockSize, opset);
+        return !choice.isFloat() && BlockWiseRule.applies(l, choice.weightBits(), choice.blockSizeUnder(weightBlockSize), opset);
     }
 
     public long macs(Layer l) {

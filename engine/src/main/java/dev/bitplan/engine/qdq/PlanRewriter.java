@@ -132,7 +132,7 @@ public final class PlanRewriter {
             }
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
-            LayerWeights lw = weights.weights(layer, choice.weightBits(), fold);
+            LayerWeights lw = weights.weights(layer, choice.weightBits(), fold, choice.blockSizeUnder(options.weightBlockSize()));
             boolean integerOutput = integerReadElsewhere.contains(layer.quantizedOutput(mode))
                     || integerReaders.onlyInteger(layer.quantizedOutput(mode));
             ActivationMode activation = activationMode(layer, choice);
@@ -206,7 +206,7 @@ public final class PlanRewriter {
      * weight-only, as ONNX Runtime's MatMulNBits (what its DequantizeLinear -> MatMul becomes) reads float activations.
      */
     private ActivationMode activationMode(Layer layer, LayerChoice choice) {
-        if (weights.blockWise(layer, choice.weightBits())) {
+        if (weights.blockWise(layer, choice.weightBits(), choice.blockSizeUnder(options.weightBlockSize()))) {
             return ActivationMode.WEIGHT_ONLY;
         }
         return ActivationModes.of(options.activationMode(), layer, choice);
@@ -214,7 +214,7 @@ public final class PlanRewriter {
 
     /** Says, when the options ask for block-wise weights, what block-wise layers do and why a layer is not one. */
     private void noteGranularity(Layer layer, LayerChoice choice, QuantizedWeight q, Set<String> notes) {
-        int blockSize = options.weightBlockSize();
+        int blockSize = choice.blockSizeUnder(options.weightBlockSize());
         if (blockSize == 0) {
             return;
         }

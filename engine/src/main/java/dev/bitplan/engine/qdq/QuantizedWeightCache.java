@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class QuantizedWeightCache {
 
-    private record Key(String layer, int bits, boolean folded) {
+    private record Key(String layer, int bits, boolean folded, int blockSize) {
     }
 
     private final OnnxModel model;
@@ -30,8 +30,15 @@ public final class QuantizedWeightCache {
         this.options = options;
     }
 
+    /** At the job's granularity ({@link QuantizationOptions#weightBlockSize()}). */
     public LayerWeights weights(Layer layer, int bits, boolean foldBatchNorm) {
-        return cache.computeIfAbsent(new Key(layer.name(), bits, foldBatchNorm), k -> compute(layer, bits, foldBatchNorm));
+        return weights(layer, bits, foldBatchNorm, options.weightBlockSize());
+    }
+
+    /** With blocks of {@code blockSize} where {@link BlockWiseRule} allows them (0: per-channel or per-tensor). */
+    public LayerWeights weights(Layer layer, int bits, boolean foldBatchNorm, int blockSize) {
+        int blocks = blockWise(layer, bits, blockSize) ? blockSize : 0; // a layer blocks cannot apply to shares the plain entry
+        return cache.computeIfAbsent(new Key(layer.name(), bits, foldBatchNorm, blocks), k -> compute(layer, bits, foldBatchNorm, blocks));
     }
 
     /** Float weight and bias after folding (or as stored), before quantization. */
@@ -48,20 +55,20 @@ public final class QuantizedWeightCache {
                 param(bn, 4), eps);
     }
 
-    /** Whether this layer's weights at these bits are block-wise under the options ({@link BlockWiseRule}). */
-    public boolean blockWise(Layer layer, int bits) {
-        return BlockWiseRule.applies(layer, bits, options.weightBlockSize(), model.opset());
+    /** Whether this layer's weights at these bits are block-wise with blocks of {@code blockSize} ({@link BlockWiseRule}). */
+    public boolean blockWise(Layer layer, int bits, int blockSize) {
+        return BlockWiseRule.applies(layer, bits, blockSize, model.opset());
     }
 
     private float[] param(NodeProto bn, int input) {
         return Tensors.floats(model.initializer(bn.getInput(input)).orElseThrow());
     }
 
-    private LayerWeights compute(Layer layer, int bits, boolean fold) {
+    private LayerWeights compute(Layer layer, int bits, boolean fold, int blockSize) {
         BatchNormFolding.Folded f = floatWeights(layer, fold);
-        QuantizedWeight q = blockWise(layer, bits)
+        QuantizedWeight q = blockSize > 0
                 ? WeightQuantizer.quantizeBlockWise(f.weight(), layer.weightDims(), BlockWiseRule.blockedAxis(layer),
-                        options.weightBlockSize(), bits, options.weightClipping())
+                        blockSize, bits, options.weightClipping())
                 : WeightQuantizer.quantize(f.weight(), layer.weightDims(), layer.channelAxis(), bits, options.perChannel(),
                         options.weightClipping());
         return new LayerWeights(q, q.dequantize(), f.bias());

@@ -6,13 +6,15 @@ import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.search.SearchSpace;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
+import dev.bitplan.engine.quant.BlockWiseRule;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * The options a layer has in a search space: bits x activation bits x the fusion modes its pattern allows x the
- * activation modes searched (for layers that quantize their input), and float.
+ * activation modes searched (for layers that quantize their input), 4-bit block-wise weights where the space offers
+ * them and blocks fit the layer, and float.
  */
 public final class LayerOptions {
 
@@ -34,6 +36,14 @@ public final class LayerOptions {
                             out.add(LayerChoice.of(w, a, m).withActivation(mode));
                         }
                     }
+                }
+            }
+        }
+        if (space.weightBits().contains(4)) {
+            for (int size : space.blockSizes()) {
+                // the opset is not known here: a model below opset 21 falls back to per-channel with a note in the export
+                if (size == 0 || BlockWiseRule.fallbackReason(layer, 4, size, Integer.MAX_VALUE).isEmpty()) {
+                    out.add(LayerChoice.of(4, actBits.get(0)).withBlockSize(size)); // block-wise is weight-only: one option
                 }
             }
         }

@@ -129,6 +129,43 @@ class BlockWiseExportTest {
         assertTrue(notes.stream().anyMatch(n -> n.contains("weight-only")), notes.toString());
     }
 
+    /**
+     * Block-wise as a per-layer choice: in a per-channel job, the one layer whose choice says {@code blockSize 32} is
+     * exported block-wise and weight-only, and the layers beside it keep their per-channel form; and a block-wise job's
+     * layer whose choice says {@code blockSize 0} keeps per-channel scales. Sizes follow: the modelled bytes of that layer
+     * are those of its granularity.
+     */
+    /** Every layer at w4a8, the job's granularity, but {@link #BLOCKED} at {@code choice}. */
+    private static QuantPlan allW4But(LayerChoice choice) {
+        Map<String, LayerChoice> choices = new TreeMap<>();
+        MODEL.layers().forEach(l -> choices.put(l.name(), l.name().equals(BLOCKED) ? choice : LayerChoice.of(4, 8)));
+        return QuantPlan.of(choices);
+    }
+
+    @Test
+    void blockWiseIsAPerLayerChoice() {
+        LayerChoice w4 = LayerChoice.of(4, 8);
+        QuantPlan oneBlocked = allW4But(w4.withBlockSize(32));
+        PlanEvaluator perChannelJob = evaluator(QuantizationOptions.defaults());
+        ModelProto mixed = perChannelJob.exportDeployed(oneBlocked);
+        ModelProto allBlocked = evaluator(QuantizationOptions.defaults().withWeightBlockSize(32)).exportDeployed(W4);
+        assertEquals(opCounts(allBlocked), opCounts(mixed), "the same ops as the job-wide block-wise export");
+        assertEquals("MatMul", node(mixed, BLOCKED).getOpType());
+        assertEquals(1, weightDequantizers(mixed).stream().filter(n -> intAttr(n, "block_size").isPresent()).count());
+
+        PlanEvaluator blockJob = evaluator(QuantizationOptions.defaults().withWeightBlockSize(32));
+        QuantPlan optedOut = allW4But(w4.withBlockSize(0));
+        ModelProto none = blockJob.exportDeployed(optedOut);
+        assertTrue(weightDequantizers(none).stream().noneMatch(n -> intAttr(n, "block_size").isPresent()), opCounts(none).toString());
+        assertEquals(opCounts(perChannelJob.exportDeployed(W4)), opCounts(none), "the same ops as the per-channel export");
+
+        var layer = MODEL.layers().stream().filter(l -> l.name().equals(BLOCKED)).findFirst().orElseThrow();
+        assertEquals(blockJob.cost().layerBytes(layer, w4), perChannelJob.cost().layerBytes(layer, w4.withBlockSize(32)));
+        assertEquals(perChannelJob.cost().layerBytes(layer, w4), blockJob.cost().layerBytes(layer, w4.withBlockSize(0)));
+        assertEquals(perChannelJob.cost().layerBytes(layer, w4), perChannelJob.cost().layerBytes(layer, w4.withBlockSize(32)),
+                "K = 32 is one block per column: as many scales as per channel");
+    }
+
     @Test
     void onnxRuntimeRunsTheBlockWiseExportAsMatMulNBits() {
         PlanEvaluator eval = evaluator(QuantizationOptions.defaults().withWeightBlockSize(32));

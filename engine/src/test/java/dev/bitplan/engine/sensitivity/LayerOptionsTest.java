@@ -39,4 +39,22 @@ class LayerOptionsTest {
         // an embedding is weight-only whatever is searched
         assertEquals(List.of("w4a4", "w8a4"), LayerOptions.of(first(LayerKind.GATHER), space).stream().map(LayerChoice::label).toList());
     }
+
+    @Test
+    void blockSizesAreOfferedOnce4BitWhereBlocksFit() {
+        SearchSpace space = new SearchSpace(List.of(4, 8), List.of(8), false, false, false,
+                List.of(ActivationMode.STATIC, ActivationMode.DYNAMIC), List.of(32));
+        Layer fits = MODEL.layers().stream().filter(l -> l.kind() == LayerKind.MATMUL && l.weightDims().length == 2
+                && l.weightDims()[0] % 32 == 0).findFirst().orElseThrow();
+        // block-wise is weight-only: offered once beside the activation modes, not once per mode
+        assertEquals(List.of("w4a8-static", "w4a8-dynamic", "w8a8-static", "w8a8-dynamic", "w4-block32"),
+                LayerOptions.of(fits, space).stream().map(LayerChoice::label).toList());
+        Layer tooShort = MODEL.layers().stream().filter(l -> l.kind() == LayerKind.MATMUL && l.weightDims().length == 2
+                && l.weightDims()[0] % 32 != 0).findFirst().orElse(null);
+        if (tooShort != null) {
+            assertEquals(4, LayerOptions.of(tooShort, space).size(), "no blocks where K is not a multiple of the block");
+        }
+        SearchSpace eightOnly = new SearchSpace(List.of(8), List.of(8), false, false, false, List.of(), List.of(32));
+        assertEquals(List.of("w8a8"), LayerOptions.of(fits, eightOnly).stream().map(LayerChoice::label).toList());
+    }
 }

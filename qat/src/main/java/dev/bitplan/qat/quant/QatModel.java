@@ -81,7 +81,8 @@ public final class QatModel {
             }
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
-            LayerWeights lw = quantizer.weights().weights(layer, choice.weightBits(), fold);
+            LayerWeights lw = quantizer.weights().weights(layer, choice.weightBits(), fold,
+                    choice.blockSizeUnder(quantizer.options().weightBlockSize()));
             NodeProto node = simNodes.get(layer.name());
             String weightName = node.getInput(layer.kind() == LayerKind.GATHER ? 0 : 1);
             NDArray weight = manager.create(quantizer.weights().floatWeights(layer, fold).weight(), new Shape(layer.weightDims()));
