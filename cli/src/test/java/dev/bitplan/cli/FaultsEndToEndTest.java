@@ -221,7 +221,8 @@ class FaultsEndToEndTest {
 
     /**
      * Outages of minutes, for the README's table: too long for CI, so run on request with
-     * {@code -Dbitplan.outage-seconds=180}. The broker, then PostgreSQL, is away that long in the middle of a job's
+     * {@code -Dbitplan.outage-seconds=180} (and {@code -Dbitplan.outage-kinds=postgres} for one). The broker, then
+     * PostgreSQL, is away that long in the middle of a job's
      * sensitivity analysis; workers wait it out (their outage limit is 10 minutes) and the job ends as undisturbed.
      */
     @Test
@@ -229,7 +230,7 @@ class FaultsEndToEndTest {
         long seconds = Long.getLong("bitplan.outage-seconds", 0);
         org.junit.jupiter.api.Assumptions.assumeTrue(seconds > 0, "long outages run with -Dbitplan.outage-seconds=N");
         undisturbed();
-        for (String what : List.of("broker", "postgres")) {
+        for (String what : System.getProperty("bitplan.outage-kinds", "broker,postgres").split(",")) {
             long t1 = System.nanoTime();
             String id = submitMnist();
             awaitTwoLayersMeasured(id);

@@ -17,8 +17,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Turns every refusal into {@code application/problem+json}; a name created twice at once is a 409, an unexpected
- * error is logged and answered 500.
+ * Turns every refusal into {@code application/problem+json}; a name created twice at once is a 409, an unreachable
+ * database a 503 (an outage to wait out), an unexpected error is logged and answered 500.
  */
 public class ProblemMapper {
 
@@ -65,6 +65,11 @@ public class ProblemMapper {
         Optional<Problem> conflict = UniqueViolation.of(e);
         if (conflict.isPresent()) {
             return answer(conflict.get());
+        }
+        Optional<Problem> away = DatabaseUnreachable.of(e);
+        if (away.isPresent()) {
+            LOG.warnf("answering 503: %s", away.get().detail());
+            return Response.fromResponse(answer(away.get())).header("Retry-After", DatabaseUnreachable.RETRY_AFTER_SECONDS).build();
         }
         LOG.error("unexpected error", e);
         return answer(Problem.of(500, "Internal server error", "the api failed unexpectedly: " + dev.bitplan.messaging.FailureReasons.text(e), null));

@@ -50,4 +50,19 @@ class ProblemMapperTest {
         assertEquals(400, ProblemMapper.problemOf(assertThrows(InvalidRequestException.class,
                 () -> JobRequestReader.read(""))).status());
     }
+
+    @Test
+    void anUnreachableDatabaseIsA503SoThatWorkersWaitItOut() {
+        // as Hibernate reports PostgreSQL refusing connections: SQLState 08001 under a wrapper
+        RuntimeException refused = new RuntimeException("Unable to acquire JDBC Connection",
+                new java.sql.SQLException("Connection to localhost:5432 refused", "08001"));
+        jakarta.ws.rs.core.Response r = new ProblemMapper().unexpected(refused);
+        assertEquals(503, r.getStatus());
+        assertEquals("5", r.getHeaderString("Retry-After"));
+        Problem p = (Problem) r.getEntity();
+        org.junit.jupiter.api.Assertions.assertTrue(p.detail().startsWith("the database is unreachable (Connection to localhost:5432 refused)"),
+                p.detail());
+        // any other SQL failure is still the api's own error
+        assertEquals(500, new ProblemMapper().unexpected(new RuntimeException(new java.sql.SQLException("syntax error", "42601"))).getStatus());
+    }
 }
