@@ -35,13 +35,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The nightly re-search on the real local stack (embedded PostgreSQL, in-JVM Kafka, the packaged api, a search worker
  * and an evaluator): a watched MNIST ResNet-8 gets new versions with only its last layer's weights changed, one uploaded,
  * one found at its source URI; each nightly job measures that layer alone (the workers' events say so) and reuses the
  * other nine layers' sensitivity and latency; a harmless change is no regression, negated weights are one, flagged in
- * the history and posted to the webhook once. Two triggers at once submit one job; an unchanged source does nothing.
+ * the history and on the model page (headless Chromium) and posted to the webhook once. Two triggers at once submit one
+ * job; an unchanged source does nothing.
  */
 class NightlyEndToEndTest {
 
@@ -177,6 +182,22 @@ class NightlyEndToEndTest {
         assertTrue(body.path("drop").asDouble() > 0.005 && body.path("threshold").asDouble() == 0.005, body.toString());
         assertEquals(9, body.path("reusedLayers").size());
         assertEquals(0.3, body.at("/budgets/maxSizeRatio").asDouble());
+
+        // the model page lists the nightly regression
+        WebDriver browser = DashboardBrowserTest.chromium(dir.resolve("chromium"));
+        try {
+            browser.get(stack.url() + "/models/digits");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+            browser.findElement(By.id("token")).sendKeys(LocalTenant.ensure(stack, dir.resolve("stack"), System.err));
+            browser.findElement(By.cssSelector("#login button")).click();
+            wait.until(d -> d.findElements(By.cssSelector("#versions tbody tr")).size() == 3);
+            String shown = wait.until(d -> d.findElements(By.cssSelector("#regressions li")).stream().map(WebElement::getText)
+                    .filter(t -> t.contains("nightly v3")).findFirst().orElse(null));
+            assertTrue(shown.contains(LAST_LAYER), shown);
+        } finally {
+            browser.quit();
+        }
 
         // the source unchanged (even rewritten with the same bytes): nothing new
         Files.write(source, Files.readAllBytes(source));
