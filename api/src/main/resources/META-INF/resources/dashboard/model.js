@@ -1,5 +1,6 @@
 // One model: its versions (digests, jobs of each) and the history of the best metric at each budget across versions
-// and re-searches, with regressions flagged.
+// and re-searches, with regressions flagged: drops between versions seen here, and nightly jobs the api judged
+// regressions (GET /api/models/{name}/history, against bitplan.nightly.regression-threshold).
 (() => {
   const REGRESSION = 0.002; // a drop in the best metric larger than this, at the same budget, is flagged
 
@@ -27,7 +28,7 @@
     return points;
   }
 
-  function draw(points) {
+  function draw(points, nightly) {
     const budgets = [...new Set(points.map(p => p.budget))];
     const chart = echarts.init(document.getElementById('history'));
     const regressions = [];
@@ -36,20 +37,28 @@
       const byVersion = new Map();
       line.forEach(p => byVersion.set(p.version, p)); // the latest search of each version
       const data = [...byVersion.values()];
+      data.forEach(p => { p.nightly = nightly.get(p.job); });
       for (let i = 1; i < data.length; i++) {
-        if (data[i].metric < data[i - 1].metric - REGRESSION) {
+        if (data[i].nightly && data[i].nightly.regression) {
+          data[i].regressed = true; // listed below with the api's verdict
+        } else if (data[i].metric < data[i - 1].metric - REGRESSION) {
           regressions.push(`${budget}: v${data[i].version} ${data[i].metric.toFixed(4)} < v${data[i - 1].version} ${data[i - 1].metric.toFixed(4)}`);
           data[i].regressed = true;
         }
       }
       return {
         name: budget, type: 'line',
-        data: data.map(p => ({ value: [p.version, p.metric], job: p.job,
+        data: data.map(p => ({ value: [p.version, p.metric], job: p.job, nightly: !!p.nightly,
           itemStyle: p.regressed ? { color: '#c92a2a' } : undefined, symbolSize: p.regressed ? 14 : 8 })),
       };
     });
+    for (const n of nightly.values()) {
+      if (n.regression) {
+        regressions.push(`nightly v${n.version}: ${fixed(n.bestMetric)} < ${fixed(n.previousMetric)} before; measured again: ${n.remeasuredLayers.join(', ')}`);
+      }
+    }
     chart.setOption({
-      tooltip: { trigger: 'item', formatter: p => `${p.seriesName}<br>v${p.value[0]}: ${p.value[1].toFixed(4)}` },
+      tooltip: { trigger: 'item', formatter: p => `${p.seriesName}<br>v${p.value[0]}: ${p.value[1].toFixed(4)}${p.data.nightly ? ' (nightly)' : ''}` },
       legend: { top: 0 },
       grid: { top: 40 },
       xAxis: { type: 'value', name: 'version', minInterval: 1 },
@@ -60,6 +69,14 @@
     chart.on('click', p => p.data && p.data.job && (window.location = '/jobs/' + encodeURIComponent(p.data.job)));
     document.getElementById('regressions').replaceChildren(...regressions.map(r => BitPlan.el('li', { class: 'regression' }, 'regression: ' + r)));
     window.bitplanModel = { chart, regressions };
+  }
+
+  const fixed = m => (m == null ? 'none' : m.toFixed(4));
+
+  /** The api's nightly verdicts by job id. */
+  async function nightlyVerdicts() {
+    const history = await BitPlan.json(`/api/models/${encodeURIComponent(name())}/history`);
+    return new Map(history.entries.filter(e => e.nightly).map(e => [e.jobId, e]));
   }
 
   BitPlan.start(async () => {
@@ -74,7 +91,7 @@
           BitPlan.el('td', {}, new Date(v.createdAt).toLocaleString()),
           BitPlan.el('td', {}, ...own.map(j => BitPlan.el('a', { href: '/jobs/' + encodeURIComponent(j.id), class: 'job ' + j.state }, j.id.slice(0, 8) + ' ' + j.state + ' '))));
       }));
-      draw(await history(jobs));
+      draw(await history(jobs), await nightlyVerdicts());
     } catch (e) {
       if (e.status === 401) throw e;
       document.getElementById('model-error').textContent = e.message;

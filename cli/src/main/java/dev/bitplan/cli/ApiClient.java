@@ -48,6 +48,11 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))));
     }
 
+    JsonNode putJson(String path, Object body) {
+        return json(send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body)))));
+    }
+
     JsonNode delete(String path) {
         return json(send(request(path).DELETE()));
     }

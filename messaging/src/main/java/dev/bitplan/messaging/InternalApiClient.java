@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -79,8 +80,11 @@ public final class InternalApiClient {
             for (JsonNode layer : root.path("sensitivity")) {
                 layers.add(mapper.treeToValue(layer, LayerSensitivity.class));
             }
+            Map<String, Map<String, Double>> latency = new java.util.LinkedHashMap<>();
+            root.path("latency").properties().forEach(layer -> layer.getValue().properties()
+                    .forEach(o -> latency.computeIfAbsent(layer.getKey(), k -> new java.util.LinkedHashMap<>()).put(o.getKey(), o.getValue().asDouble())));
             String state = root.path("state").asText(null);
-            return Optional.of(new JobStatus(root.path("id").asText(jobId), state == null ? null : JobState.valueOf(state), layers));
+            return Optional.of(new JobStatus(root.path("id").asText(jobId), state == null ? null : JobState.valueOf(state), layers, latency));
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("the api's answer for job " + jobId + " is not a job status: " + OutageWait.text(e), e);
         }

@@ -84,7 +84,7 @@ public final class SearchJobHandler implements WorkHandler<SearchRequested> {
         AtomicInteger measured = new AtomicInteger();
         SearchProfile profile;
         SearchSession session = new SearchSession(SearchRequest.from(spec, model, data, calibration), runtime, progress);
-        profile = session.profile(known, layer -> {
+        profile = session.profile(known, status.get().latency(), layer -> {
             context.checkCancelled(jobId);
             publisher.sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.layer(jobId, layer, worker));
             measured.incrementAndGet();

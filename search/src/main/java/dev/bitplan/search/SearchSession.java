@@ -100,6 +100,15 @@ public final class SearchSession {
      * @param onLayer  receives each newly measured layer as soon as it is measured, so it can be stored for a resume
      */
     public SearchProfile profile(Map<String, LayerSensitivity> known, Consumer<LayerSensitivity> onLayer) {
+        return profile(known, Map.of(), onLayer);
+    }
+
+    /**
+     * As {@link #profile(Map, Consumer)}, with batch-1 latency entries measured before (by layer, then option label),
+     * taken instead of timed again: a nightly re-search passes those of the layers whose digest did not change.
+     */
+    public SearchProfile profile(Map<String, LayerSensitivity> known, Map<String, Map<String, Double>> knownLatency,
+                                 Consumer<LayerSensitivity> onLayer) {
         CostModel cost = quantizer.cost();
         // refuse an impossible size or BOPs budget before the measuring stages, not after them
         Feasibility.check(model, cost, request.space(), request.quantization(), request.budgets());
@@ -115,8 +124,8 @@ public final class SearchSession {
         stageMillis.put("sensitivity", since(t));
 
         t = System.nanoTime();
-        LatencyTable latency = latencyTable(1);
-        LatencyTable atBatch = request.latencyBatch() > 1 ? latencyTable(request.latencyBatch()) : null;
+        LatencyTable latency = latencyTable(1, knownLatency);
+        LatencyTable atBatch = request.latencyBatch() > 1 ? latencyTable(request.latencyBatch(), Map.of()) : null;
         stageMillis.put("latency", since(t));
 
         t = System.nanoTime();
@@ -225,7 +234,7 @@ public final class SearchSession {
         return validation;
     }
 
-    private LatencyTable latencyTable(int batch) {
+    private LatencyTable latencyTable(int batch, Map<String, Map<String, Double>> known) {
         Map<String, List<LayerChoice>> options = new LinkedHashMap<>();
         for (Layer l : model.layers()) {
             List<LayerChoice> choices = new ArrayList<>(LayerOptions.of(l, request.space()));
@@ -235,7 +244,7 @@ public final class SearchSession {
             options.put(l.name(), choices);
         }
         return new LatencyTableBuilder(model, split.validation().inputs(), request.quantization(), quantizer.activations())
-                .runtime(quantizer.runtime()).runs(request.latencyRuns()).batch(batch).progress(progress).build(options);
+                .runtime(quantizer.runtime()).runs(request.latencyRuns()).batch(batch).progress(progress).known(known).build(options);
     }
 
     /**

@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Bearer-token access: {@code /api/tenants/**} takes the admin token, {@code /internal/**} the workers' internal
+ * Bearer-token access: {@code /api/tenants/**} and {@code /api/nightly/**} take the admin token, {@code /internal/**} the workers' internal
  * token, every other {@code /api/**} path a tenant's token (looked up by its sha256). {@code /api/info} is open.
  */
 public class AuthFilter {
@@ -33,7 +33,7 @@ public class AuthFilter {
             return;
         }
         String token = bearer(request.getHeaderString("Authorization"));
-        if (path.startsWith("/api/tenants")) {
+        if (path.startsWith("/api/tenants") || path.startsWith("/api/nightly")) {
             requireSecret(token, config.adminToken(), "the admin token (" + ConfigKeys.ADMIN_TOKEN + ")");
         } else if (path.startsWith("/internal/")) {
             requireSecret(token, config.internalToken(), "the internal token (" + ConfigKeys.INTERNAL_TOKEN + ")");

@@ -35,6 +35,25 @@ public interface ApiConfig {
     /** The largest uploads accepted. */
     Limits limits();
 
+    /** {@code bitplan.nightly.*}: the nightly re-search of watched models. */
+    Nightly nightly();
+
+    /** {@code bitplan.nightly.*} */
+    interface Nightly {
+
+        /** When it runs ({@code bitplan.nightly.cron}), seconds first, in the server's zone; {@code off}: never by itself. */
+        @WithDefault("0 0 2 * * ?")
+        String cron();
+
+        /** A drop of the best metric within the budgets beyond this is a regression ({@code bitplan.nightly.regression-threshold}). */
+        @WithDefault("0.005")
+        double regressionThreshold();
+
+        /** How long a source URI may take to answer ({@code bitplan.nightly.source-timeout-ms}). */
+        @WithDefault("30000")
+        long sourceTimeoutMs();
+    }
+
     /** {@code bitplan.api.*}: this api process. */
     Api api();
 

@@ -18,13 +18,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
+import java.util.Map;
 
 /** For workers (internal token): files by hash, and a job's stored per-layer results to resume from. */
 @Path("/internal")
 public class InternalResource {
 
-    /** What a resuming worker needs to know of a job. */
-    public record InternalJob(String id, String state, List<LayerSensitivity> sensitivity) {
+    /**
+     * What a resuming worker needs to know of a job: the layers measured so far, and latency entries stored before the
+     * profile (a nightly job's, copied from the job before for layers whose digest did not change).
+     */
+    public record InternalJob(String id, String state, List<LayerSensitivity> sensitivity, Map<String, Map<String, Double>> latency) {
     }
 
     /** A worker's request to take up a job's search with one Kafka record. */
@@ -60,7 +64,7 @@ public class InternalResource {
         if (job == null) {
             throw new ResourceNotFoundException("id", "job", id);
         }
-        return new InternalJob(job.id, job.state.name(), results.sensitivityOf(id));
+        return new InternalJob(job.id, job.state.name(), results.sensitivityOf(id), results.latencyOf(id));
     }
 
     @POST

@@ -28,9 +28,18 @@ public final class JobRequestReader {
     }
 
     public static JobRequest read(String body) {
+        return read(body, JobRequest.class, "the job", "{\"model\":\"name\" or \"modelVersionId\":\"...\", \"datasetId\":\"...\", \"spec\":{...}}");
+    }
+
+    /**
+     * Any request body read the same strict way.
+     *
+     * @param what     how messages name the body ("the job")
+     * @param example  a JSON example for an empty body's message
+     */
+    public static <T> T read(String body, Class<T> type, String what, String example) {
         if (body == null || body.isBlank()) {
-            throw new InvalidRequestException(null, "the request body is empty; send the job as JSON: "
-                    + "{\"model\":\"name\" or \"modelVersionId\":\"...\", \"datasetId\":\"...\", \"spec\":{...}}");
+            throw new InvalidRequestException(null, "the request body is empty; send " + what + " as JSON: " + example);
         }
         JsonNode tree;
         try {
@@ -39,11 +48,11 @@ public final class JobRequestReader {
             throw new InvalidRequestException(null, "malformed JSON body: " + firstLine(e.getOriginalMessage()));
         }
         if (!tree.isObject()) {
-            throw new InvalidRequestException(null, "the job must be a JSON object, got "
+            throw new InvalidRequestException(null, what + " must be a JSON object, got "
                     + tree.getNodeType().name().toLowerCase());
         }
         try {
-            return Json.mapper().treeToValue(tree, JobRequest.class);
+            return Json.mapper().treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             String field = path(e);
             throw new InvalidRequestException(field, "unknown field '" + field + "'; known fields here: "

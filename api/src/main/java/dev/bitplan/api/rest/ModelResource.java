@@ -1,15 +1,18 @@
 package dev.bitplan.api.rest;
 
 import dev.bitplan.api.auth.Caller;
+import dev.bitplan.api.service.ModelHistoryService;
 import dev.bitplan.api.service.ModelService;
 import dev.bitplan.api.service.Uploads;
 import dev.bitplan.api.service.Views.ModelSummary;
 import dev.bitplan.api.service.Views.ModelVersionView;
 import dev.bitplan.api.service.Views.ModelView;
+import dev.bitplan.api.service.WatchService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -27,6 +30,12 @@ public class ModelResource {
 
     @Inject
     ModelService models;
+
+    @Inject
+    WatchService watches;
+
+    @Inject
+    ModelHistoryService history;
 
     @Inject
     Caller caller;
@@ -57,6 +66,27 @@ public class ModelResource {
     @Path("/{name}")
     public ModelView get(@PathParam("name") String name) {
         return models.get(caller.tenantId(), name);
+    }
+
+    @GET
+    @Path("/{name}/watch")
+    public WatchService.WatchView watch(@PathParam("name") String name) {
+        return watches.get(caller.tenantId(), name);
+    }
+
+    /** Replaces the model's watch settings (the nightly re-search); 400 names a bad field. */
+    @PUT
+    @Path("/{name}/watch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public WatchService.WatchView watch(@PathParam("name") String name, String body) {
+        return watches.put(caller.tenantId(), name, JobRequestReader.read(body, WatchService.WatchSettings.class, "the watch settings",
+                "{\"onNewVersion\": true, \"sourceUri\": \"file:///models/m.onnx\", \"webhookUrl\": \"https://hooks.example/bitplan\"}"));
+    }
+
+    @GET
+    @Path("/{name}/history")
+    public ModelHistoryService.History history(@PathParam("name") String name) {
+        return history.history(caller.tenantId(), name);
     }
 
     static Uploads upload(FileUpload file) {

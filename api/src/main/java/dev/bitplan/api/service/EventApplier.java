@@ -41,6 +41,9 @@ public class EventApplier {
     @Inject
     JobEvents events;
 
+    @Inject
+    NightlyComparison nightly;
+
     @Transactional
     public void apply(JobEvent event) {
         JobEntity job = event.jobId() == null ? null : JobEntity.locked(event.jobId());
@@ -132,7 +135,7 @@ public class EventApplier {
         if (measured.size() < profile.proposals().size()) {
             return;
         }
-        SearchReport report = ReportAssembler.assemble(profile, measured);
+        SearchReport report = nightly.onDone(job, ReportAssembler.assemble(profile, measured));
         for (Candidate c : report.candidates()) {
             CandidateEntity e = stored.get(c.id());
             e.onFront = c.onFront();

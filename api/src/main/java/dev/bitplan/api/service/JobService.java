@@ -50,6 +50,12 @@ public class JobService {
 
     /** Checks the request against the tenant's files and the budgets, then stores the job QUEUED. */
     public JobView submit(String tenantId, JobRequest request) {
+        return submit(tenantId, request, job -> {
+        });
+    }
+
+    /** As {@link #submit(String, JobRequest)}; {@code inTransaction} runs in the transaction that stores the job (before dispatch). */
+    public JobView submit(String tenantId, JobRequest request, java.util.function.Consumer<JobEntity> inTransaction) {
         JobSpec spec = request.spec() == null ? JobSpec.defaults() : request.spec();
         if (spec.method() == Method.QAT) {
             throw new UnprocessableRequestException("spec.method", "method qat is not implemented yet for jobs (searches and evaluators "
@@ -96,6 +102,7 @@ public class JobService {
             job.updatedAt = job.createdAt;
             job.persist();
             events.state(job.id, JobState.QUEUED, null, "submitted", null);
+            inTransaction.accept(job);
             return view(job);
         });
     }

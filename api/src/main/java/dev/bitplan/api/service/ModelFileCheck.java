@@ -8,6 +8,7 @@ import dev.bitplan.engine.InvalidInputException.Problem;
 import dev.bitplan.engine.eval.ModelInspector;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.layers.Layer;
+import dev.bitplan.engine.layers.LayerDigests;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
 import java.io.IOException;
@@ -26,8 +27,11 @@ public final class ModelFileCheck {
     private ModelFileCheck() {
     }
 
-    /** What an accepted upload holds; {@code weightDigests} maps each layer to the sha256 of its weights. */
-    public record ValidatedModel(ModelInspection inspection, Map<String, String> weightDigests) {
+    /**
+     * What an accepted upload holds; {@code weightDigests} maps each layer to the sha256 of its weights,
+     * {@code graphDigests} to the digest of the layer with everything upstream of it ({@link LayerDigests}).
+     */
+    public record ValidatedModel(ModelInspection inspection, Map<String, String> weightDigests, Map<String, String> graphDigests) {
     }
 
     /** @param fileName  the client's name for the file, used in messages */
@@ -53,6 +57,6 @@ public final class ModelFileCheck {
             TensorProto weight = prepared.folded().initializer(layer.weight()).orElse(null);
             digests.put(layer.name(), weight == null ? null : Sha256.of(weight.toByteArray()));
         }
-        return new ValidatedModel(inspection, digests);
+        return new ValidatedModel(inspection, digests, LayerDigests.of(prepared.folded(), prepared.layers()));
     }
 }

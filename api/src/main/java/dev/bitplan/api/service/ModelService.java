@@ -173,11 +173,11 @@ public class ModelService {
         v.persist();
         em.flush();
         for (LayerInfo l : valid.inspection().layers()) {
-            em.createNativeQuery("INSERT INTO model_layers (model_version_id, layer_name, kind, pattern, params, macs, weights_sha256) "
-                            + "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            em.createNativeQuery("INSERT INTO model_layers (model_version_id, layer_name, kind, pattern, params, macs, weights_sha256, "
+                            + "graph_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
                     .setParameter(1, v.id).setParameter(2, l.name()).setParameter(3, l.kind()).setParameter(4, l.pattern())
                     .setParameter(5, l.params()).setParameter(6, l.macs()).setParameter(7, valid.weightDigests().get(l.name()))
-                    .executeUpdate();
+                    .setParameter(8, valid.graphDigests().get(l.name())).executeUpdate();
         }
         return view(m, v);
     }

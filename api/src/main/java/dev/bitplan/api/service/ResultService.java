@@ -63,6 +63,19 @@ public class ResultService {
         return rows.stream().map(r -> Json.read(r, LayerSensitivity.class)).toList();
     }
 
+    /** The job's stored batch-1 latency entries, by layer and option label. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public Map<String, Map<String, Double>> latencyOf(String jobId) {
+        List<Object[]> rows = em.createNativeQuery("SELECT layer, option_label, millis FROM latency_table WHERE job_id = ?1 ORDER BY layer, option_label")
+                .setParameter(1, jobId).getResultList();
+        Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+        for (Object[] r : rows) {
+            out.computeIfAbsent((String) r[0], k -> new java.util.LinkedHashMap<>()).put((String) r[1], ((Number) r[2]).doubleValue());
+        }
+        return out;
+    }
+
     @Transactional
     public SearchReport report(String tenantId, String jobId) {
         JobEntity job = JobService.require(tenantId, jobId);

@@ -42,6 +42,18 @@ public final class ConfigKeys {
      */
     public static final String API_INSTANCE_ID = "bitplan.api.instance-id";
 
+    /**
+     * When the nightly re-search runs, a Quartz-style cron (seconds first) in the api's time zone; api. Default
+     * {@code 0 0 2 * * ?} (02:00). {@code off} disables the schedule ({@code POST /api/nightly/run} still runs it).
+     */
+    public static final String NIGHTLY_CRON = "bitplan.nightly.cron";
+
+    /** A drop of the best metric within the budgets larger than this marks a nightly regression; api. Default 0.005. */
+    public static final String NIGHTLY_REGRESSION_THRESHOLD = "bitplan.nightly.regression-threshold";
+
+    /** How long a watched model's source URI may take to answer, in ms; api. Default 30000. */
+    public static final String NIGHTLY_SOURCE_TIMEOUT_MS = "bitplan.nightly.source-timeout-ms";
+
     /** Directory of the workers' verified file cache; workers. Default {@code $TMPDIR/bitplan-cache}. */
     public static final String CACHE_DIR = "bitplan.cache-dir";
 

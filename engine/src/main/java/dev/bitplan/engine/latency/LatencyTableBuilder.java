@@ -63,6 +63,8 @@ public final class LatencyTableBuilder {
     private int passes = 3;
     private ProgressListener progress = ProgressListener.NONE;
     private Double fp32Millis;
+    private Map<String, Map<String, Double>> known = Map.of();
+    private int reusedEntries;
     private boolean warmedUp;
 
     /**
@@ -163,6 +165,21 @@ public final class LatencyTableBuilder {
         return this;
     }
 
+    /**
+     * Entries measured before, by layer and option label (a nightly re-search passes those of layers whose digest,
+     * {@code LayerDigests}, did not change): taken as they are instead of timed again. Options of a layer not given are
+     * timed, interleaved with each other as usual.
+     */
+    public LatencyTableBuilder known(Map<String, Map<String, Double>> value) {
+        this.known = value == null ? Map.of() : value;
+        return this;
+    }
+
+    /** How many entries the last {@link #build} took from {@link #known} rather than timing them. */
+    public int reusedEntries() {
+        return reusedEntries;
+    }
+
     /** The same options for every layer of the model. */
     public LatencyTable build(List<LayerChoice> choices) {
         Map<String, List<LayerChoice>> byLayer = new LinkedHashMap<>();
@@ -194,14 +211,17 @@ public final class LatencyTableBuilder {
             for (LayerChoice choice : choicesByLayer.get(layer.name())) {
                 byLabel.putIfAbsent(LatencyTable.labelFor(layer, choice), choice);
             }
+            Map<String, Double> stored = known.getOrDefault(layer.name(), Map.of());
+            List<String> timed = byLabel.keySet().stream().filter(label -> !stored.containsKey(label)).toList();
             List<byte[]> models = new ArrayList<>();
-            byLabel.values().forEach(c -> models.add(single.build(c, options, weights, activations, storage).toByteArray()));
-            double[] ms = timeInterleaved(models, single.inputs(batch), single.outputName());
+            timed.forEach(label -> models.add(single.build(byLabel.get(label), options, weights, activations, storage).toByteArray()));
+            double[] ms = models.isEmpty() ? new double[0] : timeInterleaved(models, single.inputs(batch), single.outputName());
             Map<String, Double> byOption = new LinkedHashMap<>();
             int i = 0;
             for (String label : byLabel.keySet()) {
-                byOption.put(label, ms[i++]);
+                byOption.put(label, stored.containsKey(label) ? stored.get(label) : ms[i++]);
             }
+            reusedEntries += byLabel.size() - timed.size();
             floatSum += byOption.get(LayerChoice.FLOAT.label());
             table.put(layer.name(), byOption);
             progress.progress("latency table", ++done, layers.size());

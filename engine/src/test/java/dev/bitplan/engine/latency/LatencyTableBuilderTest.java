@@ -66,6 +66,25 @@ class LatencyTableBuilderTest {
     }
 
     @Test
+    void knownEntriesAreTakenAsTheyAreAndOnlyTheOthersAreTimed() {
+        PreparedModel model = PreparedModel.of(new OnnxModel(TestModels.smallCnn(13)));
+        QuantizationOptions options = QuantizationOptions.defaults();
+        String first = model.layers().get(0).name();
+        String second = model.layers().get(1).name();
+        // a whole layer known (as a nightly job's unchanged layer is), one entry of another
+        Map<String, Map<String, Double>> known = Map.of(first, Map.of("float", 123.0, "w8a8", 45.0, "w4a8", 67.0), second, Map.of("w4a8", 89.0));
+        LatencyTableBuilder builder = new LatencyTableBuilder(model, SampleSets.images(2, 8).inputs(), options,
+                LatencyTableBuilder.calibrate(model, SampleSets.images(1, 32), options, RT, ProgressListener.NONE))
+                .runtime(RT).warmup(1).runs(3).passes(1).known(known);
+        LatencyTable table = builder.build(OPTIONS);
+        assertEquals(known.get(first), table.entries().get(first));
+        assertEquals(89.0, table.millis(second, "w4a8"));
+        assertTrue(table.millis(second, "w8a8") < 89.0, "timed, not taken: " + table.entries().get(second));
+        assertEquals(4, builder.reusedEntries());
+        assertAllPositive(table, model.layers());
+    }
+
+    @Test
     void smallCnnAtBatchFour() {
         PreparedModel model = PreparedModel.of(new OnnxModel(TestModels.smallCnn(13)));
         QuantizationOptions options = QuantizationOptions.defaults();
