@@ -26,13 +26,24 @@ public final class PlanSearch {
     private final SearchRequest request;
     private final RuntimeOptions runtime;
     private final ProgressListener progress;
+    private final CandidateTuner tuner;
     private final Map<String, ExportedModel> exports = new LinkedHashMap<>();
     private SearchSession session;
 
     public PlanSearch(SearchRequest request, RuntimeOptions runtime, ProgressListener progress) {
+        this(request, runtime, progress, null);
+    }
+
+    /**
+     * A search that fine-tunes ({@code bitplan search --method qat}): the solver plans with PTQ sensitivity, every proposal
+     * is measured with PTQ, then the quantized candidates on the PTQ front are fine-tuned by {@code tuner} and the report's
+     * front and recommendation judge their tuned metric.
+     */
+    public PlanSearch(SearchRequest request, RuntimeOptions runtime, ProgressListener progress, CandidateTuner tuner) {
         this.request = request;
         this.runtime = runtime;
         this.progress = progress;
+        this.tuner = tuner;
     }
 
     /** The solver's problem of the last run (layer sizes and latencies, sensitivity costs, the user's budgets). */
@@ -79,11 +90,40 @@ public final class PlanSearch {
             measured.add(m.candidate());
             progress.progress("candidates", measured.size(), profile.proposals().size());
         }
-        SearchReport report = ReportAssembler.assemble(profile, measured);
-        Map<String, Long> stages = new LinkedHashMap<>(report.stageMillis());
+        Map<String, Long> stages = new LinkedHashMap<>(profile.stageMillis());
         stages.put("evaluation", (System.nanoTime() - t) / 1_000_000);
+        if (tuner != null) {
+            t = System.nanoTime();
+            measured = tuneFront(profile, measured);
+            stages.put("qat", (System.nanoTime() - t) / 1_000_000);
+        }
+        SearchReport report = ReportAssembler.assemble(profile, measured);
         return new SearchReport(report.schemaVersion(), report.metricName(), report.inputs(), report.settings(), report.fp32(),
                 report.budgets(), report.layers(), report.pairs(), report.candidates(), report.recommended(), report.recommendation(),
                 report.notes(), stages);
+    }
+
+    /** The quantized candidates on the PTQ front fine-tuned (their exports replaced by the tuned ones), the rest marked why not. */
+    private List<Candidate> tuneFront(SearchProfile profile, List<Candidate> ptq) {
+        List<Candidate> ptqFront = ReportAssembler.assemble(profile, ptq).candidates().stream()
+                .filter(c -> c.onFront() && c.kind() != CandidateKind.BASELINE_FP32).toList();
+        Map<String, Candidate> byId = new LinkedHashMap<>();
+        ptq.forEach(c -> byId.put(c.id(), c));
+        List<Candidate> out = new ArrayList<>();
+        int done = 0;
+        for (CandidateProposal p : profile.proposals()) {
+            Candidate c = byId.get(p.id());
+            if (p.fp32()) {
+                out.add(c);
+            } else if (ptqFront.stream().noneMatch(f -> f.id().equals(p.id()))) {
+                out.add(c.notTuned("not on the PTQ front"));
+            } else {
+                MeasuredCandidate tuned = tuner.tune(session, p, new MeasuredCandidate(c, exports.get(p.id())), progress);
+                exports.put(p.id(), tuned.exported());
+                out.add(tuned.candidate());
+                progress.progress("qat candidates", ++done, ptqFront.size());
+            }
+        }
+        return out;
     }
 }

@@ -26,6 +26,7 @@ import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.Quantizer;
+import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.latency.LatencyTable;
 import dev.bitplan.engine.latency.LatencyTableBuilder;
 import dev.bitplan.engine.layers.Layer;
@@ -39,6 +40,7 @@ import dev.bitplan.planner.Budgets;
 import dev.bitplan.planner.PlanLayer;
 import dev.bitplan.planner.PlanProblem;
 import dev.bitplan.planner.PlanSolution;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,6 +196,26 @@ public final class SearchSession {
                 latencyMs, p.estimatedLatencyMs(), v.cost().bops(p.plan(), request.quantization().activationMode()), p.objective(),
                 false, false);
         return new MeasuredCandidate(c, exported);
+    }
+
+    /** The evaluator of plans on the validation samples (calibrated on first use); QAT scores against its FP32 reference. */
+    public PlanEvaluator validationEvaluator() {
+        return validation();
+    }
+
+    /** The samples this session calibrates on. */
+    public SampleSet calibrationSamples() {
+        return split.calibration();
+    }
+
+    /** Every sample of an NPZ file, read for this session's model (e.g. a QAT training set). */
+    public SampleSet wholeFile(Path file) {
+        return EvaluationSamples.whole(loaded, file);
+    }
+
+    /** Measured batch-1 latency of a deployable model, as candidates' latencies are measured. */
+    public double latencyMillis(byte[] deployable) {
+        return validation().latencyMillis(deployable, request.latencyRuns());
     }
 
     /** The simulated metric of any plan on the validation samples (no export, no latency). */
