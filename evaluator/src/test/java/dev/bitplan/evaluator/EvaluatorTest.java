@@ -112,24 +112,25 @@ class EvaluatorTest {
         String topic = TestKafka.topic("qat");
         String jobId = "job-" + UUID.randomUUID();
         bed.api().job(jobId, JobState.EVALUATING, List.of());
-        // the digits' calibration file trains: a few steps show the wiring; QAT's gains are QatBench's and BENCHMARKS'
+        // the digits' calibration file (256) is data, calibration and training set, so 192 samples validate and it stays fast:
+        // a few steps show the wiring; QAT's gains are QatBench's and BENCHMARKS'
         JobSpec qat = SPEC.withQat("train", 5, null);
         CandidateProposal int4 = new CandidateProposal("int4", CandidateKind.BASELINE_INT4, QuantPlan.uniform(4, 8), 0, 0);
         CandidateEvaluated got;
         List<JobEvent.Progress> steps;
         try (Evaluator e = evaluator(topic)) {
             String id = EvaluateCandidate.candidateId(jobId, int4.id());
-            bed.publisher().sendAndFlush(topic, id, new EvaluateCandidate(jobId, id, bed.modelSha(), bed.dataSha(), bed.calibrationSha(),
-                    qat, int4, bed.calibrationSha()));
+            bed.publisher().sendAndFlush(topic, id, new EvaluateCandidate(jobId, id, bed.modelSha(), bed.calibrationSha(),
+                    bed.calibrationSha(), qat, int4, bed.calibrationSha()));
             got = JsonSerde.read(TestKafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> !rs.isEmpty(), WAIT)
                     .get(0).value(), CandidateEvaluated.class);
             steps = TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId) && qatStep(r) != null,
                     rs -> rs.stream().anyMatch(r -> qatStep(r).done() == 5), WAIT).stream().map(EvaluatorTest::qatStep).toList();
         }
         Candidate c = got.candidate();
-        MeasuredCandidate ptq = new SearchSession(SearchRequest.from(SPEC, MNIST.resolve("resnet8_bn.onnx"), MNIST.resolve("mnist_test.npz"),
-                MNIST.resolve("mnist_calib.npz")), RUNTIME, (st, d, t) -> { }).measure(int4);
-        assertEquals(ptq.candidate().metric(), c.ptqMetric(), 1e-9, "the PTQ metric as a PTQ job measures it");
+        SearchSession inProcess = new SearchSession(SearchRequest.from(SPEC, MNIST.resolve("resnet8_bn.onnx"),
+                MNIST.resolve("mnist_calib.npz"), MNIST.resolve("mnist_calib.npz")), RUNTIME, (st, d, t) -> { });
+        assertEquals(inProcess.evaluate(int4.plan()), c.ptqMetric(), 1e-9, "the PTQ metric as a PTQ job measures it");
         assertNotNull(c.qatMetric());
         assertEquals(c.qatMetric(), c.metric(), 1e-12);
         assertEquals(5, c.qat().steps());
@@ -137,7 +138,8 @@ class EvaluatorTest {
         byte[] uploaded = bed.api().stored(got.artifactSha256());
         assertNotNull(uploaded);
         assertEquals(c.exportedBytes(), (long) uploaded.length);
-        assertTrue(!java.util.Arrays.equals(ptq.exported().bytes(), uploaded), "the shipped export is the tuned model's");
+        assertTrue(!java.util.Arrays.equals(inProcess.validationEvaluator().export(int4.plan()).bytes(), uploaded),
+                "the shipped export is the tuned model's, not the PTQ one");
     }
 
     /** A job event if it is a progress step of QAT training. */

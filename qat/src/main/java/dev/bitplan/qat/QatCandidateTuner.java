@@ -3,9 +3,12 @@ package dev.bitplan.qat;
 import dev.bitplan.contracts.search.Candidate;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.QatTraining;
+import dev.bitplan.engine.data.DType;
+import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.qat.graph.UnsupportedOpException;
+import dev.bitplan.qat.train.ResidentMemory;
 import dev.bitplan.qat.train.StepListener;
 import dev.bitplan.qat.train.TrainingConfig;
 import dev.bitplan.qat.train.TrainingResult;
@@ -45,18 +48,32 @@ public final class QatCandidateTuner implements CandidateTuner {
             return ptq;
         }
         QatEvaluator.Result r;
+        ResidentMemory.Peak memory = new ResidentMemory.Peak();
         try {
-            StepListener steps = step -> progress.progress(STAGE, step.step(), step.totalSteps());
+            StepListener steps = step -> {
+                memory.sample();
+                progress.progress(STAGE, step.step(), step.totalSteps());
+            };
             r = new QatEvaluator(session.validationEvaluator(), session.calibrationSamples())
-                    .evaluate(proposal.plan(), trainingSet(session), config, steps, () -> false);
+                    .evaluateMeasured(proposal.plan(), ptq.candidate().metric(), trainingSet(session), config, steps, () -> false);
         } catch (UnsupportedOpException e) {
             return new MeasuredCandidate(ptq.candidate().notTuned(e.getMessage()), ptq.exported());
         }
         TrainingResult t = r.training();
         Candidate tuned = ptq.candidate().tuned(r.qatMetric(), r.deployedMetric(), r.exported().sizeBytes(),
                 session.latencyMillis(r.exported().bytes()),
-                QatTraining.trained(t.steps(), t.samples(), t.seconds(), t.firstLoss(), t.lastLoss()));
+                QatTraining.trained(t.steps(), t.samples(), t.seconds(), t.firstLoss(), t.lastLoss(), memory.largest(),
+                        heldBytes(trainingSet(session))));
         return new MeasuredCandidate(tuned, r.exported());
+    }
+
+    /** The training set's arrays as held in memory: floats 4 bytes a value, integers 8 (held as longs). */
+    static long heldBytes(SampleSet set) {
+        long bytes = 0;
+        for (NdArray a : set.inputs().values()) {
+            bytes += (long) a.length() * (a.dtype() == DType.FLOAT32 ? 4 : 8);
+        }
+        return bytes + (set.labels() == null ? 0 : 8L * set.labels().length);
     }
 
     private synchronized SampleSet trainingSet(SearchSession session) {

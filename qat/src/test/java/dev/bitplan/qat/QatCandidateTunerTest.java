@@ -57,6 +57,8 @@ class QatCandidateTunerTest {
         assertEquals(c.qatMetric(), c.metric(), 1e-12, "the candidate's metric is the tuned model's");
         assertEquals(4, c.qat().steps());
         assertNull(c.qat().skipped());
+        assertTrue(c.qat().trainDataBytes() >= 256L * 28 * 28 * 4, "256 digits held as floats: " + c.qat().trainDataBytes());
+        assertTrue(c.qat().peakResidentBytes() > c.qat().trainDataBytes(), "the process's resident memory while training");
         assertEquals(List.of(1, 2, 3, 4), steps.stream().map(s -> s[0]).toList(), "progress per training step");
         assertNotNull(c.latencyMs());
         assertEquals(tuned.exported().sizeBytes(), c.exportedBytes());
