@@ -113,6 +113,8 @@
       ['within budgets', c.withinBudgets ? 'yes' : 'no'], ['on the front', c.onFront ? 'yes' : 'no']];
     if (c.ptqMetric != null) rows.push(['PTQ metric', c.ptqMetric.toFixed(4)]);
     if (c.qatMetric != null) rows.push(['QAT metric', c.qatMetric.toFixed(4)]);
+    if (c.qat && c.qat.steps != null) rows.push(['QAT training', `${c.qat.steps} steps, ${c.qat.seconds.toFixed(1)} s`]);
+    if (c.qat && c.qat.skipped) rows.push(['QAT skipped', c.qat.skipped]);
     document.getElementById('candidate-figures').replaceChildren(...rows.map(([k, v]) => BitPlan.el('tr', {}, BitPlan.el('th', {}, k), BitPlan.el('td', {}, v))));
     const plan = c.plan || {};
     const strip = document.getElementById('strip');

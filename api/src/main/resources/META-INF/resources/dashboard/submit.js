@@ -68,6 +68,8 @@
         candidates: number('candidates'), seed: number('seed'), sensitivity: $('sensitivity').value,
       };
       if ($('metric').value) spec.metric = $('metric').value;
+      if ($('trainData').value) spec.trainData = $('trainData').value;
+      if ($('qatSteps').value !== '') spec.qatSteps = number('qatSteps');
       const body = { modelVersionId: await modelVersion(), datasetId: await dataset(), spec };
       if ($('calibration').value) body.calibrationDatasetId = $('calibration').value;
       const response = await fetch('/api/jobs', { method: 'POST', body: JSON.stringify(body),
@@ -92,6 +94,7 @@
     datasets.forEach(d => {
       $('dataset').append(BitPlan.el('option', { value: d.id }, `${d.name} (${d.samples} samples)`));
       $('calibration').append(BitPlan.el('option', { value: d.id }, `${d.name} (${d.samples} samples)`));
+      $('trainData').append(BitPlan.el('option', { value: d.id }, `${d.name} (${d.samples} samples)`));
     });
     $('submit-form').addEventListener('submit', submit);
   });

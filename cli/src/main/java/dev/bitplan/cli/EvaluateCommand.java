@@ -51,35 +51,12 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
-    @Option(names = "--method", defaultValue = "ptq", description = "ptq (default), or qat: PTQ, then a short quantization-aware "
-            + "training of the plan distilled from the FP32 model on --train-data, scored the same way")
-    String method;
-
-    @Option(names = "--train-data", description = "NPZ the QAT fine-tuning reads (labels not needed); required with --method qat")
-    Path trainData;
-
-    @Option(names = "--qat-epochs", description = "QAT budget in epochs over --train-data (default 1)")
-    Double qatEpochs;
-
-    @Option(names = "--qat-steps", description = "QAT budget in optimizer steps instead of epochs")
-    Integer qatSteps;
-
-    private boolean qat() {
-        return switch (method.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "ptq" -> false;
-            case "qat" -> {
-                if (trainData == null) {
-                    throw new CommandFailure("--method qat needs --train-data: the NPZ the short fine-tuning reads (labels not needed)", 2);
-                }
-                yield true;
-            }
-            default -> throw new CommandFailure("unknown --method '" + method + "'; use ptq or qat", 2);
-        };
-    }
+    @Mixin
+    QatFlags qatFlags;
 
     @Override
     public Integer call() {
-        qat(); // a bad --method or a missing --train-data fails before any work
+        boolean qatRun = qatFlags.qat();
         ProgressPrinter progress = new ProgressPrinter(System.err);
         QuantPlan plan = planChoice.plan != null ? Json.read(planChoice.plan, QuantPlan.class)
                 : QuantPlan.uniform(planChoice.uniform == null ? 8 : planChoice.uniform, activationBits);
@@ -91,8 +68,9 @@ final class EvaluateCommand implements Callable<Integer> {
         ExportedModel exported;
         double deployed;
         QatFigures qat = null;
-        if (qat()) {
-            QatRun run = QatRun.of(eval, engine.calibrationSamples(), engine.wholeFile(trainData), plan, qatEpochs, qatSteps, progress);
+        if (qatRun) {
+            QatRun run = QatRun.of(eval, engine.calibrationSamples(), engine.wholeFile(qatFlags.trainData), plan, qatFlags.qatEpochs,
+                    qatFlags.qatSteps, progress);
             qat = run.figures();
             quantized = qat.qatMetric();
             exported = run.exported();

@@ -5,6 +5,7 @@ import dev.bitplan.contracts.report.QatFigures;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.qdq.ExportedModel;
+import dev.bitplan.qat.QatCandidateTuner;
 import dev.bitplan.qat.QatEvaluator;
 import dev.bitplan.qat.graph.UnsupportedOpException;
 import dev.bitplan.qat.train.TrainingConfig;
@@ -15,8 +16,7 @@ record QatRun(QatFigures figures, ExportedModel exported) {
 
     static QatRun of(PlanEvaluator eval, SampleSet calibration, SampleSet train, QuantPlan plan, Double epochs, Integer steps,
                      ProgressPrinter progress) {
-        TrainingConfig config = TrainingConfig.defaults();
-        config = steps != null ? config.withSteps(steps) : config.withEpochs(epochs == null ? 1 : epochs);
+        TrainingConfig config = QatCandidateTuner.budget(steps, epochs);
         QatEvaluator.Result r;
         try {
             r = new QatEvaluator(eval, calibration).evaluate(plan, train, config,

@@ -29,6 +29,15 @@ final class ReportTable {
         }
         t.print(out);
         out.println();
+        for (Candidate c : r.candidates()) {
+            if (c.qatMetric() != null) {
+                out.printf(Locale.ROOT, "QAT %s: PTQ %.4f -> %.4f after %d steps (%.1f s%s)%n", c.id(), c.ptqMetric(), c.qatMetric(),
+                        c.qat().steps(), c.qat().seconds(), c.qat().peakResidentBytes() == null ? ""
+                                : String.format(Locale.ROOT, ", process at most %,d MiB resident", c.qat().peakResidentBytes() >> 20));
+            } else if (c.qat() != null && c.qat().skipped() != null) {
+                out.printf(Locale.ROOT, "QAT %s: not fine-tuned (%s); PTQ %.4f%n", c.id(), c.qat().skipped(), c.metric());
+            }
+        }
         out.println("recommended: " + r.recommendation());
         if (r.stageMillis() != null) {
             out.println("stages (ms): " + r.stageMillis());

@@ -4,6 +4,8 @@ import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.SearchReport;
+import dev.bitplan.qat.QatCandidateTuner;
+import dev.bitplan.search.CandidateTuner;
 import dev.bitplan.search.PlanSearch;
 import dev.bitplan.search.SearchRequest;
 import java.io.IOException;
@@ -29,11 +31,18 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin
     SearchFlags search;
 
+    @Mixin
+    QatFlags qat;
+
     @Override
     public Integer call() {
         ProgressPrinter progress = new ProgressPrinter(System.err);
-        SearchRequest request = SearchRequest.from(spec(), engine.model, engine.data, engine.calibrationData);
-        PlanSearch planSearch = new PlanSearch(request, engine.runtimeOptions(), progress);
+        JobSpec spec = spec();
+        SearchRequest request = SearchRequest.from(spec, engine.model, engine.data, engine.calibrationData);
+        // with --method qat the solver still plans with PTQ sensitivity; the PTQ front's candidates are then fine-tuned
+        CandidateTuner tuner = spec.method() == Method.QAT
+                ? new QatCandidateTuner(qat.trainData, QatCandidateTuner.budget(spec.qatSteps(), spec.qatEpochs())) : null;
+        PlanSearch planSearch = new PlanSearch(request, engine.runtimeOptions(), progress, tuner);
         SearchReport report = planSearch.run();
         write(report, planSearch);
         ReportTable.print(report, System.out);
@@ -43,7 +52,8 @@ final class SearchCommand implements Callable<Integer> {
 
     /** The job these flags describe; {@code submit} builds its job from the same flags the same way. */
     JobSpec spec() {
-        return search.spec(engine.quant, Method.PTQ);
+        JobSpec spec = search.spec(engine.quant, Method.PTQ);
+        return qat.qat() ? spec.withQat(null, qat.qatSteps, qat.qatEpochs) : spec;
     }
 
     private void write(SearchReport report, PlanSearch search) {

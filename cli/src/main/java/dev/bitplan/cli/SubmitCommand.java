@@ -30,8 +30,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--name", description = "model name in the service (default: the file name without extension)")
     String name;
 
-    @Option(names = "--method", defaultValue = "ptq", description = "ptq or qat (default ptq)")
-    String method;
+    @Mixin
+    QatFlags qat;
 
     @Mixin
     QuantizationFlags quant;
@@ -53,7 +53,8 @@ final class SubmitCommand implements Callable<Integer> {
 
     /** The job these flags describe: the same one {@code search} runs for the same flags. */
     JobSpec spec() {
-        return search.spec(quant, Method.parse(method));
+        JobSpec spec = search.spec(quant, Method.PTQ);
+        return qat.qat() ? spec.withQat(null, qat.qatSteps, qat.qatEpochs) : spec;
     }
 
     @Override
@@ -69,6 +70,11 @@ final class SubmitCommand implements Callable<Integer> {
         if (calibrationData != null) {
             System.err.println("uploading " + calibrationData);
             calibrationId = jobs.uploadDataset(calibrationData, JobClient.baseName(calibrationData)).path("id").asText();
+        }
+        if (spec.method() == Method.QAT) {
+            System.err.println("uploading " + qat.trainData);
+            String trainId = jobs.uploadDataset(qat.trainData, JobClient.baseName(qat.trainData)).path("id").asText();
+            spec = spec.withQat(trainId, spec.qatSteps(), spec.qatEpochs());
         }
         JsonNode job = jobs.submit(version.path("versionId").asText(), datasetId, calibrationId, spec);
         String id = job.path("id").asText();

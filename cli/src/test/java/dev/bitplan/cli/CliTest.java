@@ -143,6 +143,48 @@ class CliTest {
     }
 
     @Test
+    void searchWithQatFineTunesTheFrontAndRecommendsByTheTunedMetric(@TempDir Path tmp) throws Exception {
+        // the calibration file (256 digits) also as data and training set keeps it fast: 192 samples validate
+        Cli.Run r = Cli.run("search", "--model", MODEL, "--data", CALIB, "--calibration-data", CALIB, "--calibration-samples", "64",
+                "--sensitivity-samples", "64", "--candidates", "1", "--fused-only", "--latency-runs", "3", "--max-size-ratio", "0.25",
+                "--method", "qat", "--train-data", CALIB, "--qat-steps", "4", "--out", tmp.toString());
+        assertEquals(0, r.exit(), r.err());
+        JsonNode report = Json.mapper().readTree(tmp.resolve("report.json").toFile());
+        int tuned = 0;
+        double best = Double.NEGATIVE_INFINITY;
+        for (JsonNode c : report.get("candidates")) {
+            if (c.get("kind").asText().equals("baseline-fp32")) {
+                assertTrue(c.path("ptqMetric").isMissingNode(), "FP32 is not quantized, so not fine-tuned: " + c);
+                continue;
+            }
+            assertTrue(c.has("ptqMetric"), "every quantized candidate carries its PTQ metric: " + c);
+            if (c.has("qatMetric")) {
+                tuned++;
+                assertEquals(c.get("qatMetric").asDouble(), c.get("metric").asDouble(), 1e-12, "the front judges the tuned metric");
+                assertEquals(4, c.at("/qat/steps").asInt());
+            } else {
+                assertEquals("not on the PTQ front", c.at("/qat/skipped").asText(), c.toString());
+            }
+            if (c.get("withinBudgets").asBoolean()) {
+                best = Math.max(best, c.has("qatMetric") ? c.get("qatMetric").asDouble() : c.get("ptqMetric").asDouble());
+            }
+        }
+        assertTrue(tuned >= 1, "the PTQ front's quantized candidates are fine-tuned");
+        String recommended = report.get("recommended").asText();
+        JsonNode rec = null;
+        for (JsonNode c : report.get("candidates")) {
+            if (c.get("id").asText().equals(recommended)) {
+                rec = c;
+            }
+        }
+        assertEquals(best, rec.get("metric").asDouble(), 1e-12, "the recommendation is the best tuned metric within the budgets");
+        assertTrue(report.get("notes").toString().contains("QAT: " + tuned + " of"), report.get("notes").toString());
+        assertTrue(report.at("/stageMillis/qat").asLong() > 0);
+        assertTrue(Files.size(tmp.resolve("recommended.onnx")) > 10_000);
+        assertTrue(r.err().contains("[qat]"), "training steps on stderr");
+    }
+
+    @Test
     void searchWritesTheReportAndTheRecommendedModel(@TempDir Path tmp) throws Exception {
         Cli.Run r = Cli.run("search", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--calibration-samples", "64",
                 "--sensitivity-samples", "64", "--candidates", "3", "--fused-only", "--latency-runs", "5",

@@ -84,8 +84,13 @@ class ClientCommandsTest {
         new CommandLine(submit).parseArgs(FILES);
         assertEquals(JobSpec.defaults(), submit.spec());
         SubmitCommand qat = new SubmitCommand();
-        new CommandLine(qat).parseArgs(concat(FILES, new String[] {"--method", "qat"}));
+        new CommandLine(qat).parseArgs(concat(FILES, new String[] {"--method", "qat", "--train-data", "t.npz", "--qat-steps", "7"}));
         assertEquals(Method.QAT, qat.spec().method());
+        assertEquals(7, qat.spec().qatSteps());
+        SubmitCommand noTrainData = new SubmitCommand();
+        new CommandLine(noTrainData).parseArgs(concat(FILES, new String[] {"--method", "qat"}));
+        CommandFailure e = assertThrows(CommandFailure.class, noTrainData::spec);
+        assertTrue(e.getMessage().contains("--train-data"), e.getMessage());
     }
 
     @Test

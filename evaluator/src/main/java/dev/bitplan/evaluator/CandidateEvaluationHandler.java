@@ -14,6 +14,7 @@ import dev.bitplan.messaging.ProgressThrottle;
 import dev.bitplan.messaging.WorkContext;
 import dev.bitplan.messaging.WorkHandler;
 import dev.bitplan.messaging.WorkerServices;
+import dev.bitplan.qat.QatCandidateTuner;
 import dev.bitplan.search.MeasuredCandidate;
 import dev.bitplan.search.SearchErrors;
 import dev.bitplan.search.SearchRequest;
@@ -32,7 +33,7 @@ import org.jboss.logging.Logger;
  */
 public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCandidate> {
 
-    static final String QAT_NOT_IMPLEMENTED = "method qat is not implemented yet (issue: QAT); use ptq";
+    static final String QAT_WITHOUT_TRAIN_DATA = "method qat needs the job's trainData (the dataset QAT fine-tunes on); submit it again with spec.trainData";
     private static final Logger LOG = Logger.getLogger(CandidateEvaluationHandler.class);
     private static final long PROGRESS_INTERVAL_MS = 1000;
 
@@ -64,20 +65,29 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
             return;
         }
         context.checkCancelled(jobId);
-        if (request.spec().method() == Method.QAT) {
-            throw new PermanentFailure(QAT_NOT_IMPLEMENTED);
+        boolean qat = request.spec().method() == Method.QAT;
+        if (qat && request.trainDataSha256() == null) {
+            throw new PermanentFailure(QAT_WITHOUT_TRAIN_DATA);
         }
 
         Path model = services.blobs().get(request.modelSha256());
         Path data = services.blobs().get(request.dataSha256());
         Path calibration = request.calibrationDataSha256() == null ? null : services.blobs().get(request.calibrationDataSha256());
-        SessionCache.Key key = SessionCache.Key.of(request.modelSha256(), request.dataSha256(), request.calibrationDataSha256(), request.spec());
+        Path train = qat ? services.blobs().get(request.trainDataSha256()) : null;
+        SessionCache.Key key = SessionCache.Key.of(request.modelSha256(), request.dataSha256(), request.calibrationDataSha256(),
+                request.trainDataSha256(), request.spec());
         SessionCache.Entry entry = sessions.get(key,
                 listener -> new SearchSession(SearchRequest.from(request.spec(), model, data, calibration), runtime, listener));
-        entry.reportTo(progress(request, context));
+        ProgressListener progress = progress(request, context);
+        entry.reportTo(progress);
         MeasuredCandidate measured;
         try {
             measured = entry.session.measure(request.proposal());
+            if (qat) {
+                // each training step reports progress, and the listener stops the training there when the job is cancelled
+                measured = entry.tuner(() -> new QatCandidateTuner(train, QatCandidateTuner.budget(request.spec().qatSteps(),
+                        request.spec().qatEpochs()))).tune(entry.session, request.proposal(), measured, progress);
+            }
         } catch (RuntimeException e) {
             sessions.evict(key); // it may have stopped halfway through calibrating: do not reuse it
             throw e;
@@ -102,8 +112,8 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
         }
         String reason = request == null ? "an evaluation request could not be read (" + FailureReasons.text(error) + "); submit the job again"
                 : "candidate " + request.proposal().id() + ": " + FailureReasons.describe(error, attempts, names(request), SearchErrors::permanent);
-        if (error instanceof PermanentFailure && QAT_NOT_IMPLEMENTED.equals(error.getMessage())) {
-            reason = QAT_NOT_IMPLEMENTED;
+        if (error instanceof PermanentFailure && QAT_WITHOUT_TRAIN_DATA.equals(error.getMessage())) {
+            reason = QAT_WITHOUT_TRAIN_DATA;
         }
         services.publisher().sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.failed(jobId, reason, services.workerId()));
     }
@@ -126,6 +136,9 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
         byHash.put(r.dataSha256(), "the dataset (sha256 " + r.dataSha256().substring(0, 12) + ")");
         if (r.calibrationDataSha256() != null) {
             byHash.putIfAbsent(r.calibrationDataSha256(), "the calibration dataset (sha256 " + r.calibrationDataSha256().substring(0, 12) + ")");
+        }
+        if (r.trainDataSha256() != null) {
+            byHash.putIfAbsent(r.trainDataSha256(), "the training dataset (sha256 " + r.trainDataSha256().substring(0, 12) + ")");
         }
         return FailureReasons.names(byHash, sha -> services.blobs().dir().resolve(sha).toString());
     }

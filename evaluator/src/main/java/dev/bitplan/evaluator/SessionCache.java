@@ -3,9 +3,12 @@ package dev.bitplan.evaluator;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.engine.eval.ProgressListener;
+import dev.bitplan.search.CandidateTuner;
 import dev.bitplan.search.SearchSession;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The last few search sessions, by the files and spec they were built from, so the candidates of one job on
@@ -13,10 +16,10 @@ import java.util.Map;
  */
 final class SessionCache {
 
-    /** What makes two candidates share a session: same files, same spec (hence same seed, splits, calibration). */
-    record Key(String modelSha256, String dataSha256, String calibrationSha256, String specJson) {
-        static Key of(String model, String data, String calibration, JobSpec spec) {
-            return new Key(model, data, calibration, Json.write(spec));
+    /** What makes two candidates share a session: same files, same spec (hence same seed, splits, calibration, QAT budget). */
+    record Key(String modelSha256, String dataSha256, String calibrationSha256, String trainSha256, String specJson) {
+        static Key of(String model, String data, String calibration, String train, JobSpec spec) {
+            return new Key(model, data, calibration, train, Json.write(spec));
         }
     }
 
@@ -24,6 +27,15 @@ final class SessionCache {
     static final class Entry implements ProgressListener {
         private volatile ProgressListener current = ProgressListener.NONE;
         SearchSession session;
+        /** The QAT step of a job with method qat (it holds the training set, read once per session); null otherwise. */
+        CandidateTuner tuner;
+
+        synchronized CandidateTuner tuner(Supplier<CandidateTuner> create) {
+            if (tuner == null) {
+                tuner = create.get();
+            }
+            return tuner;
+        }
 
         void reportTo(ProgressListener listener) {
             current = listener == null ? ProgressListener.NONE : listener;
@@ -44,7 +56,7 @@ final class SessionCache {
     }
 
     /** The cached entry, or a new one whose session {@code create} builds (given the entry as its progress listener). */
-    synchronized Entry get(Key key, java.util.function.Function<ProgressListener, SearchSession> create) {
+    synchronized Entry get(Key key, Function<ProgressListener, SearchSession> create) {
         Entry e = entries.get(key);
         if (e == null) {
             e = new Entry();

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.bitplan.contracts.blob.Sha256;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
-import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.messaging.CandidateEvaluated;
 import dev.bitplan.contracts.messaging.EvaluateCandidate;
 import dev.bitplan.contracts.messaging.JobEvent;
@@ -109,19 +108,58 @@ class EvaluatorTest {
     }
 
     @Test
-    void qatJobFailsWithAClearMessageAndNoResult() throws Exception {
+    void aQatCandidateIsFineTunedAndItsTunedExportShipped() throws Exception {
         String topic = TestKafka.topic("qat");
         String jobId = "job-" + UUID.randomUUID();
         bed.api().job(jobId, JobState.EVALUATING, List.of());
-        JobSpec qat = new JobSpec(Method.QAT, null, null, null, null, 2, 7L, 64, 64, 3, null);
+        // the digits' calibration file (256) is data, calibration and training set, so 192 samples validate and it stays fast:
+        // a few steps show the wiring; QAT's gains are QatBench's and BENCHMARKS'
+        JobSpec qat = SPEC.withQat("train", 5, null);
+        CandidateProposal int4 = new CandidateProposal("int4", CandidateKind.BASELINE_INT4, QuantPlan.uniform(4, 8), 0, 0);
+        CandidateEvaluated got;
+        List<JobEvent.Progress> steps;
+        try (Evaluator e = evaluator(topic)) {
+            String id = EvaluateCandidate.candidateId(jobId, int4.id());
+            bed.publisher().sendAndFlush(topic, id, new EvaluateCandidate(jobId, id, bed.modelSha(), bed.calibrationSha(),
+                    bed.calibrationSha(), qat, int4, bed.calibrationSha()));
+            got = JsonSerde.read(TestKafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> !rs.isEmpty(), WAIT)
+                    .get(0).value(), CandidateEvaluated.class);
+            steps = TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId) && qatStep(r) != null,
+                    rs -> rs.stream().anyMatch(r -> qatStep(r).done() == 5), WAIT).stream().map(EvaluatorTest::qatStep).toList();
+        }
+        Candidate c = got.candidate();
+        SearchSession inProcess = new SearchSession(SearchRequest.from(SPEC, MNIST.resolve("resnet8_bn.onnx"),
+                MNIST.resolve("mnist_calib.npz"), MNIST.resolve("mnist_calib.npz")), RUNTIME, (st, d, t) -> { });
+        assertEquals(inProcess.evaluate(int4.plan()), c.ptqMetric(), 1e-9, "the PTQ metric as a PTQ job measures it");
+        assertNotNull(c.qatMetric());
+        assertEquals(c.qatMetric(), c.metric(), 1e-12);
+        assertEquals(5, c.qat().steps());
+        assertTrue(!steps.isEmpty() && steps.get(steps.size() - 1).done() == 5, "training steps reach the job's progress: " + steps);
+        byte[] uploaded = bed.api().stored(got.artifactSha256());
+        assertNotNull(uploaded);
+        assertEquals(c.exportedBytes(), (long) uploaded.length);
+        assertTrue(!java.util.Arrays.equals(inProcess.validationEvaluator().export(int4.plan()).bytes(), uploaded),
+                "the shipped export is the tuned model's, not the PTQ one");
+    }
+
+    /** A job event if it is a progress step of QAT training. */
+    private static JobEvent.Progress qatStep(ConsumerRecord<String, byte[]> r) {
+        return JsonSerde.read(r.value(), JobEvent.class) instanceof JobEvent.Progress p && p.stage().endsWith(": qat") ? p : null;
+    }
+
+    @Test
+    void aQatCandidateWithoutTrainingDataFailsTheJobSayingSo() throws Exception {
+        String topic = TestKafka.topic("qat-nodata");
+        String jobId = "job-" + UUID.randomUUID();
+        bed.api().job(jobId, JobState.EVALUATING, List.of());
+        JobSpec qat = SPEC.withQat(null, 5, null);
         try (Evaluator e = evaluator(topic)) {
             request(topic, jobId, qat, new CandidateProposal("int8", CandidateKind.BASELINE_INT8, QuantPlan.uniform(8, 8), 0, 0));
             List<ConsumerRecord<String, byte[]>> events = TestKafka.readUntil(List.of(Topics.JOB_EVENTS), r -> r.key().equals(jobId),
                     rs -> !rs.isEmpty(), WAIT);
             JobEvent first = JsonSerde.read(events.get(0).value(), JobEvent.class);
             assertEquals(JobEvent.Type.FAILED, first.type());
-            JobEvent.Failed failed = (JobEvent.Failed) first;
-            assertEquals("method qat is not implemented yet (issue: QAT); use ptq", failed.message());
+            assertEquals(CandidateEvaluationHandler.QAT_WITHOUT_TRAIN_DATA, ((JobEvent.Failed) first).message());
             assertEquals(1, TestKafka.readUntil(List.of(topic + ".dlq"), r -> true, rs -> !rs.isEmpty(), WAIT).size());
         }
         assertTrue(TestKafka.readUntil(List.of(Topics.EVAL_RESULTS), r -> r.key().startsWith(jobId), rs -> false, Duration.ofMillis(500)).isEmpty());

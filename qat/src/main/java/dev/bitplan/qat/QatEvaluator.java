@@ -74,7 +74,7 @@ public final class QatEvaluator {
      * @param ptqMetric          the plan's PTQ metric
      * @param qatMetric          the tuned model's metric, scored as PTQ plans are (integer kernels by default)
      * @param deployedMetric     the tuned model's export run as deployed
-     * @param trainedGraphMetric the trained DJL graph's own metric before write-back (fixed calibration ranges)
+     * @param trainedGraphMetric the trained DJL graph's own metric before write-back (fixed calibration ranges); NaN when not scored
      * @param scalesMoved        weight scales the engine derived anew from the tuned weights that differ from the scales
      *                           trained with (a weight at a channel's edge moved inward; 0 means the same grids)
      */
@@ -83,13 +83,26 @@ public final class QatEvaluator {
     }
 
     public Result evaluate(QuantPlan plan, SampleSet train, TrainingConfig config, StepListener listener, BooleanSupplier cancelled) {
-        double ptqMetric = ptq.evaluate(plan);
+        return evaluate(plan, ptq.evaluate(plan), true, train, config, listener, cancelled);
+    }
+
+    /**
+     * For a search, which has scored the plan with PTQ already: {@code ptqMetric} is taken as given, and the trained graph
+     * is not scored on its own (a diagnostic pass over the validation samples; {@link Result#trainedGraphMetric} is NaN).
+     */
+    public Result evaluateMeasured(QuantPlan plan, double ptqMetric, SampleSet train, TrainingConfig config, StepListener listener,
+                                   BooleanSupplier cancelled) {
+        return evaluate(plan, ptqMetric, false, train, config, listener, cancelled);
+    }
+
+    private Result evaluate(QuantPlan plan, double ptqMetric, boolean scoreTrainedGraph, SampleSet train, TrainingConfig config,
+                            StepListener listener, BooleanSupplier cancelled) {
         try (NDManager manager = DjlRuntime.newManager()) {
             DjlGraph teacher = OnnxToDjl.importModel(ptq.floatModel().folded().proto(), manager);
             QatModel student = QatModel.of(ptq.quantizer(), plan, manager);
             TrainingResult training = new QatTrainer(config, new DistillationLoss(metric, config.temperature(), config.labelWeight()))
                     .train(student, teacher, train, manager, listener, cancelled);
-            double trainedGraph = ptq.scoreOutputs(outputs(student.graph(), manager, ptq.samples()));
+            double trainedGraph = scoreTrainedGraph ? ptq.scoreOutputs(outputs(student.graph(), manager, ptq.samples())) : Double.NaN;
             ModelProto tuned = student.tunedFloatModel().model();
             PreparedModel tunedModel = PreparedModel.of(new OnnxModel(tuned));
             PlanEvaluator qat = new PlanEvaluator(tunedModel, calibration, ptq.samples(), options, metric, runtime, progress);

@@ -94,7 +94,7 @@ public final class SearchJobHandler implements WorkHandler<SearchRequested> {
         for (CandidateProposal p : profile.proposals()) {
             String candidateId = EvaluateCandidate.candidateId(jobId, p.id());
             publisher.sendAndFlush(Topics.EVAL_REQUESTS, candidateId, new EvaluateCandidate(jobId, candidateId, request.modelSha256(),
-                    request.dataSha256(), request.calibrationDataSha256(), spec, p));
+                    request.dataSha256(), request.calibrationDataSha256(), spec, p, request.trainDataSha256()));
         }
         publisher.sendAndFlush(Topics.JOB_EVENTS, jobId, JobEvent.state(jobId, JobState.EVALUATING,
                 profile.proposals().size() + " candidates to measure", worker));

@@ -26,13 +26,24 @@ public final class PlanSearch {
     private final SearchRequest request;
     private final RuntimeOptions runtime;
     private final ProgressListener progress;
+    private final CandidateTuner tuner;
     private final Map<String, ExportedModel> exports = new LinkedHashMap<>();
     private SearchSession session;
 
     public PlanSearch(SearchRequest request, RuntimeOptions runtime, ProgressListener progress) {
+        this(request, runtime, progress, null);
+    }
+
+    /**
+     * A search that fine-tunes ({@code bitplan search --method qat}): the solver plans with PTQ sensitivity, every proposal
+     * is measured with PTQ, then the quantized candidates on the PTQ front are fine-tuned by {@code tuner} and the report's
+     * front and recommendation judge their tuned metric.
+     */
+    public PlanSearch(SearchRequest request, RuntimeOptions runtime, ProgressListener progress, CandidateTuner tuner) {
         this.request = request;
         this.runtime = runtime;
         this.progress = progress;
+        this.tuner = tuner;
     }
 
     /** The solver's problem of the last run (layer sizes and latencies, sensitivity costs, the user's budgets). */
@@ -89,18 +100,48 @@ public final class PlanSearch {
             measured.add(m);
             progress.progress("candidates", measured.size(), profile.proposals().size());
         }
-        long evaluationMs = (System.nanoTime() - t) / 1_000_000;
-        // in one process every candidate is at hand: time them again together, so that their latencies compare
-        long r = System.nanoTime();
+        Map<String, Long> stages = new LinkedHashMap<>(profile.stageMillis());
+        stages.put("evaluation", (System.nanoTime() - t) / 1_000_000);
+        List<Candidate> candidates = measured.stream().map(MeasuredCandidate::candidate).toList();
+        if (tuner != null) {
+            t = System.nanoTime();
+            candidates = tuneFront(profile, candidates);
+            stages.put("qat", (System.nanoTime() - t) / 1_000_000);
+        }
+        // in one process every candidate is at hand (tuned where QAT ran): time them again together, so that their
+        // latencies compare
+        t = System.nanoTime();
         progress.progress("latency, all candidates together", 0, 1);
-        List<Candidate> candidates = session.retimedTogether(measured);
+        candidates = session.retimedTogether(candidates.stream().map(c -> new MeasuredCandidate(c, exports.get(c.id()))).toList());
         progress.progress("latency, all candidates together", 1, 1);
+        stages.put("latency-together", (System.nanoTime() - t) / 1_000_000);
         SearchReport report = ReportAssembler.assemble(profile, candidates);
-        Map<String, Long> stages = new LinkedHashMap<>(report.stageMillis());
-        stages.put("evaluation", evaluationMs);
-        stages.put("latency-together", (System.nanoTime() - r) / 1_000_000);
         return new SearchReport(report.schemaVersion(), report.metricName(), report.inputs(), report.settings(), report.fp32(),
                 report.budgets(), report.layers(), report.pairs(), report.candidates(), report.recommended(), report.recommendation(),
                 report.notes(), stages);
+    }
+
+    /** The quantized candidates on the PTQ front fine-tuned (their exports replaced by the tuned ones), the rest marked why not. */
+    private List<Candidate> tuneFront(SearchProfile profile, List<Candidate> ptq) {
+        List<Candidate> ptqFront = ReportAssembler.assemble(profile, ptq).candidates().stream()
+                .filter(c -> c.onFront() && c.kind() != CandidateKind.BASELINE_FP32).toList();
+        Map<String, Candidate> byId = new LinkedHashMap<>();
+        ptq.forEach(c -> byId.put(c.id(), c));
+        List<Candidate> out = new ArrayList<>();
+        int done = 0;
+        for (CandidateProposal p : profile.proposals()) {
+            Candidate c = byId.get(p.id());
+            if (p.fp32()) {
+                out.add(c);
+            } else if (ptqFront.stream().noneMatch(f -> f.id().equals(p.id()))) {
+                out.add(c.notTuned("not on the PTQ front"));
+            } else {
+                MeasuredCandidate tuned = tuner.tune(session, p, new MeasuredCandidate(c, exports.get(p.id())), progress);
+                exports.put(p.id(), tuned.exported());
+                out.add(tuned.candidate());
+                progress.progress("qat candidates", ++done, ptqFront.size());
+            }
+        }
+        return out;
     }
 }

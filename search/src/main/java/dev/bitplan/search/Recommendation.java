@@ -23,15 +23,14 @@ record Recommendation(List<Candidate> candidates, String recommended, String rea
         List<Candidate> marked = new ArrayList<>();
         for (Candidate c : candidates) {
             boolean ok = violation(c, size, budgets, floor) == 0;
-            marked.add(new Candidate(c.id(), c.kind(), c.plan(), c.metric(), c.deployedMetric(), c.sizeBytes(), c.exportedBytes(),
-                    c.latencyMs(), c.estimatedLatencyMs(), c.bops(), c.objective(), c.onFront(), ok));
+            marked.add(c.marked(c.onFront(), ok));
         }
         Candidate best = marked.stream().filter(Candidate::withinBudgets)
                 .max(Comparator.comparingDouble(Candidate::metric).thenComparing(Comparator.comparingLong(Candidate::budgetBytes).reversed()))
                 .orElse(null);
         if (best != null) {
             return new Recommendation(marked, best.id(), String.format(Locale.ROOT,
-                    "%s: the best %s (%.4f) of the %d candidates within all budgets", best.id(), "metric", best.metric(),
+                    "%s: the best %s (%.4f) of the %d candidates within all budgets", best.id(), best.qatMetric() != null ? "metric after QAT" : "metric", best.metric(),
                     marked.stream().filter(Candidate::withinBudgets).count()));
         }
         Candidate closest = marked.stream().min(Comparator.comparingDouble(c -> violation(c, size, budgets, floor))).orElseThrow();

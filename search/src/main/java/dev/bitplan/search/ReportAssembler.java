@@ -11,7 +11,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Puts a report together from the search's profile and its measured candidates, wherever they were measured:
@@ -62,8 +64,7 @@ public final class ReportAssembler {
         List<Candidate> out = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
-            out.add(new Candidate(c.id(), c.kind(), c.plan(), c.metric(), c.deployedMetric(), c.sizeBytes(), c.exportedBytes(),
-                    c.latencyMs(), c.estimatedLatencyMs(), c.bops(), c.objective(), front.contains(i), c.withinBudgets()));
+            out.add(c.marked(front.contains(i), c.withinBudgets()));
         }
         return out;
     }
@@ -80,6 +81,21 @@ public final class ReportAssembler {
                     + "error ranked highest); the divergence of the other %d is predicted from their own output error "
                     + "(options marked predicted)", profile.layers().size() - predicted, profile.layers().size(), predicted));
         }
+        qatNote(candidates).ifPresent(out::add);
         return out;
+    }
+
+    /** In a QAT search: which candidates were fine-tuned, which metric the front judged, and why others were not tuned. */
+    private static Optional<String> qatNote(List<Candidate> candidates) {
+        List<Candidate> inQat = candidates.stream().filter(c -> c.ptqMetric() != null).toList();
+        if (inQat.isEmpty()) {
+            return Optional.empty();
+        }
+        long tuned = inQat.stream().filter(c -> c.qatMetric() != null).count();
+        String skipped = inQat.stream().filter(c -> c.qatMetric() == null && c.qat() != null && c.qat().skipped() != null)
+                .map(c -> c.id() + " (" + c.qat().skipped() + ")").collect(Collectors.joining("; "));
+        return Optional.of(String.format(Locale.ROOT, "QAT: %d of %d quantized candidates fine-tuned; their metric is the "
+                + "fine-tuned model's (ptqMetric beside it) and the front and the recommendation judge it%s", tuned, inQat.size(),
+                skipped.isEmpty() ? "" : "; not fine-tuned: " + skipped));
     }
 }

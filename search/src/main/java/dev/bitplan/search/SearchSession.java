@@ -26,6 +26,7 @@ import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.eval.Quantizer;
+import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.latency.LatencyTable;
 import dev.bitplan.engine.latency.LatencyTableBuilder;
 import dev.bitplan.engine.layers.Layer;
@@ -39,6 +40,7 @@ import dev.bitplan.planner.Budgets;
 import dev.bitplan.planner.PlanLayer;
 import dev.bitplan.planner.PlanProblem;
 import dev.bitplan.planner.PlanSolution;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,11 +217,29 @@ public final class SearchSession {
         double[] ms = validation().latencyMillis(measured.stream().map(m -> m.exported().bytes()).toList(), request.latencyRuns());
         List<Candidate> out = new ArrayList<>();
         for (int i = 0; i < measured.size(); i++) {
-            Candidate c = measured.get(i).candidate();
-            out.add(new Candidate(c.id(), c.kind(), c.plan(), c.metric(), c.deployedMetric(), c.sizeBytes(), c.exportedBytes(), ms[i],
-                    c.estimatedLatencyMs(), c.bops(), c.objective(), c.onFront(), c.withinBudgets()));
+            out.add(measured.get(i).candidate().withLatency(ms[i]));
         }
         return out;
+    }
+
+    /** The evaluator of plans on the validation samples (calibrated on first use); QAT scores against its FP32 reference. */
+    public PlanEvaluator validationEvaluator() {
+        return validation();
+    }
+
+    /** The samples this session calibrates on. */
+    public SampleSet calibrationSamples() {
+        return split.calibration();
+    }
+
+    /** Every sample of an NPZ file, read for this session's model (e.g. a QAT training set). */
+    public SampleSet wholeFile(Path file) {
+        return EvaluationSamples.whole(loaded, file);
+    }
+
+    /** Measured batch-1 latency of a deployable model, as candidates' latencies are measured. */
+    public double latencyMillis(byte[] deployable) {
+        return validation().latencyMillis(deployable, request.latencyRuns());
     }
 
     /** The simulated metric of any plan on the validation samples (no export, no latency). */

@@ -24,6 +24,13 @@ class LayeringTest {
     }
 
     @Test
+    void searchKnowsNothingOfTraining() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("ai.djl..", "dev.bitplan.qat..")
+                .because("the api and the search workers run the search without libtorch; QAT plugs in as a CandidateTuner")
+                .check(SEARCH);
+    }
+
+    @Test
     void searchReachesOnnxRuntimeOnlyThroughTheEngine() {
         noClasses().should().dependOnClassesThat().resideInAPackage("ai.onnxruntime..").check(SEARCH);
     }

@@ -13,7 +13,6 @@ import dev.bitplan.api.service.problems.ResourceNotFoundException;
 import dev.bitplan.api.service.problems.UnprocessableRequestException;
 import dev.bitplan.contracts.job.JobSpec;
 import dev.bitplan.contracts.job.JobState;
-import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.messaging.SearchRequested;
 import dev.bitplan.contracts.plan.Metric;
@@ -57,10 +56,7 @@ public class JobService {
     /** As {@link #submit(String, JobRequest)}; {@code inTransaction} runs in the transaction that stores the job (before dispatch). */
     public JobView submit(String tenantId, JobRequest request, java.util.function.Consumer<JobEntity> inTransaction) {
         JobSpec spec = request.spec() == null ? JobSpec.defaults() : request.spec();
-        if (spec.method() == Method.QAT) {
-            throw new UnprocessableRequestException("spec.method", "method qat is not implemented yet for jobs (searches and evaluators "
-                    + "do not fine-tune; bitplan evaluate --method qat fine-tunes one plan locally); submit with method ptq");
-        }
+        QatSettings.check(spec);
         ModelVersionEntity version = models.resolve(tenantId, request.modelVersionId(), request.model(), request.version());
         DatasetEntity data = QuarkusTransaction.requiringNew().call(() -> DatasetService.require(tenantId, request.datasetId(), "datasetId"));
         DatasetEntity calibration = request.calibrationDatasetId() == null ? null
@@ -68,6 +64,10 @@ public class JobService {
         InputCompatibility.check(ModelService.inputs(version), DatasetService.arrays(data), "datasetId");
         if (calibration != null) {
             InputCompatibility.check(ModelService.inputs(version), DatasetService.arrays(calibration), "calibrationDatasetId");
+        }
+        if (spec.trainData() != null) {
+            DatasetEntity train = QuarkusTransaction.requiringNew().call(() -> DatasetService.require(tenantId, spec.trainData(), QatSettings.TRAIN_DATA));
+            InputCompatibility.check(ModelService.inputs(version), DatasetService.arrays(train), QatSettings.TRAIN_DATA);
         }
         if (spec.metricOrNull() == Metric.ACCURACY && !data.hasLabels) {
             throw new UnprocessableRequestException("spec.metric", "metric 'accuracy' needs a 'labels' array in the dataset; "
@@ -115,8 +115,11 @@ public class JobService {
         ModelEntity model = ModelEntity.findById(version.modelId);
         DatasetEntity data = DatasetEntity.findById(job.datasetId);
         DatasetEntity calibration = job.calibrationDatasetId == null ? null : DatasetEntity.findById(job.calibrationDatasetId);
+        JobSpec spec = spec(job);
+        // a training set deleted since the submit leaves this null: the evaluators then fail the job saying trainData is missing
+        DatasetEntity train = spec.trainData() == null ? null : DatasetEntity.findById(spec.trainData());
         return new SearchRequested(job.id, version.blobSha256, model.name, data.blobSha256, data.name,
-                calibration == null ? null : calibration.blobSha256, spec(job));
+                calibration == null ? null : calibration.blobSha256, spec, train == null ? null : train.blobSha256);
     }
 
     @Transactional

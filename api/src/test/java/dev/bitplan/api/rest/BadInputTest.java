@@ -68,8 +68,13 @@ class BadInputTest {
                 row("negative budget", () -> job("{\"maxSizeBytes\":-5}"), 400, "spec.budgets.maxSizeBytes"),
                 row("both maxSizeBytes and maxSizeRatio", () -> job("{\"maxSizeBytes\":100000,\"maxSizeRatio\":0.5}"), 400, "not both"),
                 row("infeasible size budget", () -> job("{\"maxSizeBytes\":500}"), 422, "spec.budgets"),
-                row("method qat (not implemented yet)", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
-                        + "\",\"spec\":{\"method\":\"qat\"}}"), 422, "method qat is not implemented yet"),
+                row("method qat without trainData", () -> jobWith("\"method\":\"qat\""), 422, "method qat needs spec.trainData"),
+                row("trainData with method ptq", () -> jobWith("\"trainData\":\"" + dataset + "\""), 422,
+                        "spec.trainData is read only by method qat"),
+                row("an unknown trainData dataset", () -> jobWith("\"method\":\"qat\",\"trainData\":\"nope\""), 404, "dataset 'nope'"),
+                row("both qatSteps and qatEpochs", () -> jobWith("\"method\":\"qat\",\"qatSteps\":5,\"qatEpochs\":1"), 400,
+                        "give qatSteps or qatEpochs, not both"),
+                row("qatSteps of 0", () -> jobWith("\"method\":\"qat\",\"qatSteps\":0"), 400, "spec.qatSteps"),
                 row("unknown metric", () -> submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset
                         + "\",\"spec\":{\"metric\":\"f1\"}}"), 400, "unknown metric 'f1'"),
                 row("a per-token metric for a model without attention_mask", () -> submit("{\"modelVersionId\":\"" + version
@@ -128,6 +133,12 @@ class BadInputTest {
 
     private Outcome submit(String json) {
         return of(TestApi.submit(token, json));
+    }
+
+    /** A small job whose spec also holds these fields (JSON members, without braces). */
+    private Outcome jobWith(String specFields) {
+        return submit("{\"modelVersionId\":\"" + version + "\",\"datasetId\":\"" + dataset + "\",\"spec\":{\"candidates\":3,"
+                + "\"seed\":7,\"calibrationSamples\":32,\"sensitivitySamples\":32," + specFields + "}}");
     }
 
     private Outcome job(String budgets) {
