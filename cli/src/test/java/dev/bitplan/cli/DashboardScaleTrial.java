@@ -38,7 +38,10 @@ class DashboardScaleTrial {
             JobClient client = new JobClient(new ApiClient(stack.url(), token));
             String version = client.uploadModel(dir.resolve("mlp300.onnx"), "mlp300").path("versionId").asText();
             String data = client.uploadDataset(dir.resolve("mlp300.npz"), "mlp300").path("id").asText();
-            JobSpec spec = new JobSpec(null, null, new SearchBudgets(null, 0.5, null, null, null, null), null, null, 30, 0L, 64, 32, 3, null);
+            // static activations, so that every layer has calibrated ranges and the debugging table has 300 rows too
+            JobSpec spec = new JobSpec(null, null, new SearchBudgets(null, 0.5, null, null, null, null), null,
+                    dev.bitplan.contracts.plan.QuantizationOptions.defaults().withActivationMode(dev.bitplan.contracts.plan.ActivationMode.STATIC),
+                    30, 0L, 64, 32, 3, null);
             long t0 = System.nanoTime();
             String id = client.submit(version, data, null, spec).path("id").asText();
             assertEquals("DONE", client.await(id, System.err, 60 * 60_000L).path("state").asText());
@@ -54,10 +57,19 @@ class DashboardScaleTrial {
                 long open = System.nanoTime();
                 browser.findElement(By.cssSelector("#login button")).click();
                 JavascriptExecutor js = (JavascriptExecutor) browser;
-                wait.until(d -> browser.findElements(By.cssSelector("#strip .cell")).size() == 300
-                        && ((Number) js.executeScript("return window.bitplanDashboard ? window.bitplanDashboard.candidates().length : 0"))
-                        .intValue() == candidates
-                        && browser.findElements(By.cssSelector("#ranges-table tbody tr")).size() == 300);
+                try {
+                    wait.until(d -> ((Number) js.executeScript("return window.bitplanDashboard ? window.bitplanDashboard.candidates().length : 0"))
+                            .intValue() == candidates);
+                    wait.until(d -> browser.findElements(By.cssSelector("#strip .cell")).size() == 300);
+                    wait.until(d -> browser.findElements(By.cssSelector("#ranges-table tbody tr")).size() == 300);
+                } catch (org.openqa.selenium.TimeoutException e) {
+                    throw new AssertionError("after " + (System.nanoTime() - open) / 1_000_000_000 + " s: candidates "
+                            + js.executeScript("return window.bitplanDashboard ? window.bitplanDashboard.candidates().length : -1") + " of "
+                            + candidates + ", strip cells " + browser.findElements(By.cssSelector("#strip .cell")).size()
+                            + ", range rows " + browser.findElements(By.cssSelector("#ranges-table tbody tr")).size() + ", errors: "
+                            + browser.findElement(By.id("job-error")).getText() + " / console: "
+                            + browser.manage().logs().get("browser").getAll(), e);
+                }
                 double drawn = (System.nanoTime() - open) / 1e9;
                 long points = (Long) js.executeScript("return window.bitplanDashboard.charts['by-size'].getOption().series[0].data.length");
                 assertEquals(candidates, points);
