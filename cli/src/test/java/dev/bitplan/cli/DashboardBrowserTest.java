@@ -103,6 +103,8 @@ class DashboardBrowserTest {
         String recommended = done.path("recommended").asText();
         String shown = browser.findElement(By.id("candidate-id")).getText();
         assertTrue(shown.startsWith(recommended.substring(recommended.indexOf(':') + 1)), shown + " vs " + recommended);
+        js.executeScript("window.scrollTo(0, 0)");
+        screenshot("dashboard-job.png"); // the README shows it; to look at when a change of the page is in doubt
         List<WebElement> strip = browser.findElements(By.cssSelector("#strip .cell"));
         assertEquals(10, strip.size(), "one cell per layer of the ResNet-8");
         assertTrue(strip.get(0).getAttribute("title").startsWith("/"), strip.get(0).getAttribute("title"));
@@ -118,8 +120,6 @@ class DashboardBrowserTest {
         assertEquals(2L, js.executeScript("return window.bitplanDashboard.charts.hist.getOption().series.length"), "input and output");
         wait.until(d -> d.findElement(By.id("pairs")).isDisplayed());
         assertTrue((Long) js.executeScript("return window.bitplanDashboard.charts.pairs.getOption().series[0].data.length") > 0);
-        Files.write(Path.of("target", "dashboard-job.png"), ((org.openqa.selenium.TakesScreenshot) browser)
-                .getScreenshotAs(org.openqa.selenium.OutputType.BYTES)); // to look at when a change of the page is in doubt
 
         // clicking another candidate selects it
         js.executeScript("window.bitplanDashboard.select('int8')");
@@ -147,6 +147,7 @@ class DashboardBrowserTest {
         assertEquals(1, regressions.size());
         assertTrue(regressions.get(0).getText().contains("v2"), regressions.get(0).getText());
         assertEquals(2L, js.executeScript("return window.bitplanModel.chart.getOption().series[0].data.length"));
+        screenshot("dashboard-model.png");
 
         // another tenant, in a new session, sees neither the job nor its results
         js.executeScript("sessionStorage.clear()");
@@ -177,6 +178,11 @@ class DashboardBrowserTest {
         wait.until(d -> d.getCurrentUrl().contains("/jobs/"));
         String submitted = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
         assertEquals(0.5, new ApiClient(stack.url(), token).get("/api/jobs/" + submitted).at("/spec/budgets/maxSizeRatio").asDouble());
+    }
+
+    /** Saves what the browser shows under target/ (the README's pictures come from there). */
+    private static void screenshot(String name) throws java.io.IOException {
+        Files.write(Path.of("target", name), ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     /** Opens a page in a session without a token: it asks for one; this one is entered. */
