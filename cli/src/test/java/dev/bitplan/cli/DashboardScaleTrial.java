@@ -41,12 +41,13 @@ class DashboardScaleTrial {
             // static activations, so that every layer has calibrated ranges and the debugging table has 300 rows too
             JobSpec spec = new JobSpec(null, null, new SearchBudgets(null, 0.5, null, null, null, null), null,
                     dev.bitplan.contracts.plan.QuantizationOptions.defaults().withActivationMode(dev.bitplan.contracts.plan.ActivationMode.STATIC),
-                    30, 0L, 64, 32, 3, null);
+                    40, 0L, 64, 32, 3, null); // 40 budgets: some repeat a plan, and at least 30 distinct candidates remain
             long t0 = System.nanoTime();
             String id = client.submit(version, data, null, spec).path("id").asText();
             assertEquals("DONE", client.await(id, System.err, 60 * 60_000L).path("state").asText());
             System.err.printf("scale trial: job of 300 layers done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
             int candidates = client.api().get("/api/jobs/" + id + "/candidates").size();
+            assertTrue(candidates >= 30, candidates + " candidates");
 
             WebDriver browser = DashboardBrowserTest.chromium(dir.resolve("chromium"));
             try {
