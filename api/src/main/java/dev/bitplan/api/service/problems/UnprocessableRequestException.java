@@ -1,8 +1,8 @@
 package dev.bitplan.api.service.problems;
 
 /**
- * A well-formed request the api cannot carry out: a dataset that cannot feed the model, an infeasible budget, a
- * method not implemented yet.
+ * A well-formed request the api cannot carry out: a dataset that cannot feed the model, an infeasible budget, a QAT
+ * job without its training set.
  */
 public final class UnprocessableRequestException extends ServiceException {
 
