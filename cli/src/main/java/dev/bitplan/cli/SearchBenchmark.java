@@ -57,6 +57,9 @@ final class SearchBenchmark implements Callable<Integer> {
             + "(as bitplan search --block-choices)")
     List<Integer> blockChoices;
 
+    @Option(names = "--smooth-choices", description = "SmoothQuant offered per layer (as bitplan search --smooth-choices)")
+    boolean smoothChoices;
+
     @Option(names = "--out", defaultValue = "docs/BENCHMARKS.md", description = "file to record the figures in")
     Path out;
 
@@ -117,7 +120,7 @@ final class SearchBenchmark implements Callable<Integer> {
         long limit = (long) Math.floor(sizeRatio * report.fp32().budgetBaseBytes());
 
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "## Search: %s at %.0f%% of the FP32 file%s%n%n", engine.model.getFileName(), 100 * sizeRatio, blockChoices == null ? "" : ", block-wise weights chosen per layer"));
+        sb.append(String.format(Locale.ROOT, "## Search: %s at %.0f%% of the FP32 file%s%n%n", engine.model.getFileName(), 100 * sizeRatio, variant(", block-wise weights chosen per layer", ", SmoothQuant chosen per layer")));
         sb.append(String.format(Locale.ROOT, "`./bitplan bench search %s` on %s, %d cores. %s on %d "
                         + "validation samples; %d sensitivity samples (%s depth); %d calibration samples. FP32 file %,d bytes, budget %,d bytes.%n%n",
                 engine.flags(), LocalDate.now(), Runtime.getRuntime().availableProcessors(), report.metricName(),
@@ -145,9 +148,14 @@ final class SearchBenchmark implements Callable<Integer> {
                 + "%d runs each in interleaved blocks (load drift on the machine hits all five alike).%n%s%n", fp32Ms, 30,
                 report.notes().stream().filter(n -> n.contains("median error")).findFirst().orElse("")));
         System.out.println(sb);
-        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + ":ratio" + (blockChoices == null ? "" : ":block-choices"), sb.toString());
+        BenchmarksFile.writeSection(out, "search:" + engine.model.getFileName() + ":ratio" + variant(":block-choices", ":smooth-choices"), sb.toString());
         System.err.println("recorded in " + out);
         return 0;
+    }
+
+    /** What sets this run apart from the default space, in a title's or a section key's words. */
+    private String variant(String blocks, String smoothing) {
+        return (blockChoices == null ? "" : blocks) + (smoothChoices ? smoothing : "");
     }
 
     /** The search both tables run: default space, 8 sweep budgets, 30 latency runs, these budgets. */
@@ -159,7 +167,7 @@ final class SearchBenchmark implements Callable<Integer> {
     private SearchSpace space() {
         SearchSpace d = SearchSpace.defaults();
         return new SearchSpace(d.weightBits(), d.activationBits(), d.allowFloat(), d.fusionChoices(), d.tieAddInputs(), d.activationModes(),
-                blockChoices);
+                blockChoices, smoothChoices);
     }
 
     private static Candidate byKind(SearchReport report, CandidateKind kind) {

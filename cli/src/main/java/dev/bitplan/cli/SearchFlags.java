@@ -50,6 +50,11 @@ final class SearchFlags {
                     + "granularity of --weight-granularity; 0 offers per-channel where that is block-wise")
     List<Integer> blockChoices;
 
+    @Option(names = "--smooth-choices", description = "let each MatMul layer that reads a LayerNorm choose SmoothQuant or not "
+            + "(the LayerNorm's outlier channels moved into that layer's weights; alpha from --smoothquant, 0.5 if not given): "
+            + "every such option is offered both ways and measured")
+    boolean smoothChoices;
+
     @Option(names = "--allow-float", description = "let layers stay float")
     boolean allowFloat;
 
@@ -81,7 +86,8 @@ final class SearchFlags {
         SearchBudgets budgets = new SearchBudgets(maxSizeBytes, maxSizeRatio, maxLatencyMs, maxBops, minMetric, maxDrop);
         List<ActivationMode> modes = activationModes == null ? List.of()
                 : activationModes.stream().map(m -> QuantizationFlags.parseActivationMode(m, "--activation-modes", false)).toList();
-        SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs, modes, blockChoices);
+        SearchSpace space = new SearchSpace(weightBits, activationBits, allowFloat, !fusedOnly, tieAddInputs, modes, blockChoices,
+                smoothChoices);
         return new JobSpec(method, quant.metric, budgets, space, quant.quantizationOptions(), candidates, quant.seed,
                 quant.calibrationSamples, sensitivitySamples, latencyRuns, latencyBatch, sensitivity);
     }

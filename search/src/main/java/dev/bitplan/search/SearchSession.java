@@ -272,12 +272,13 @@ public final class SearchSession {
      * option with these bits (the first mode searched), so that its sensitivity and latency were measured.
      */
     private QuantPlan uniform(int weightBits, int activationBits) {
-        if (request.space().activationModes().isEmpty()) {
+        if (request.space().activationModes().isEmpty() && !request.space().smoothQuant()) {
             return QuantPlan.uniform(weightBits, activationBits);
         }
         Map<String, LayerChoice> choices = new LinkedHashMap<>();
         for (Layer l : model.layers()) {
-            LayerOptions.of(l, request.space()).stream()
+            // where SmoothQuant is searched, the unsmoothed option comes first: the baselines stay what they were
+            LayerOptions.of(l, request.space(), quantizer.smoothableLayers().contains(l.name())).stream()
                     .filter(c -> !c.isFloat() && c.weightBits() == weightBits && c.fusion() == FusionMode.FUSED
                             && (c.activation() == ActivationMode.WEIGHT_ONLY || c.activationBits() == activationBits))
                     .findFirst().ifPresent(c -> choices.put(l.name(), c));

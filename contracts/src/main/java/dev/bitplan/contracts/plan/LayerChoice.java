@@ -15,19 +15,30 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *                   MatMulNBits), or 0 for per-channel / per-tensor scales even where the job asks for blocks; null
  *                   means the job's granularity ({@link QuantizationOptions#weightBlockSize()}). In JSON
  *                   {@code {"weightBits":4,"blockSize":32}}.
+ * @param smoothed   whether this MatMul layer reads its LayerNorm's SmoothQuant-smoothed output (the LayerNorm's
+ *                   per-channel outliers moved into this layer's weight rows) or the output as it is; null means the
+ *                   job's setting (smoothed wherever {@link QuantizationOptions#smoothQuant()} is on). Only layers that
+ *                   read a LayerNorm SmoothQuant can fold into, and quantize their input, are smoothed. In JSON
+ *                   {@code {"weightBits":8,"smoothed":true}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode fusion,
-                          @JsonProperty("float") Boolean floatLayer, ActivationMode activation, Integer blockSize) {
+                          @JsonProperty("float") Boolean floatLayer, ActivationMode activation, Integer blockSize,
+                          Boolean smoothed) {
 
     public static final LayerChoice FLOAT = new LayerChoice(null, null, null, true);
 
     public LayerChoice(Integer weightBits, Integer activationBits, FusionMode fusion, Boolean floatLayer) {
-        this(weightBits, activationBits, fusion, floatLayer, null, null);
+        this(weightBits, activationBits, fusion, floatLayer, null, null, null);
     }
 
     public LayerChoice(Integer weightBits, Integer activationBits, FusionMode fusion, Boolean floatLayer, ActivationMode activation) {
-        this(weightBits, activationBits, fusion, floatLayer, activation, null);
+        this(weightBits, activationBits, fusion, floatLayer, activation, null, null);
+    }
+
+    public LayerChoice(Integer weightBits, Integer activationBits, FusionMode fusion, Boolean floatLayer, ActivationMode activation,
+                       Integer blockSize) {
+        this(weightBits, activationBits, fusion, floatLayer, activation, blockSize, null);
     }
 
     public LayerChoice {
@@ -42,10 +53,14 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
             if (blockSize != null && blockSize != 0) {
                 throw new IllegalArgumentException("a float layer has no blockSize");
             }
+            if (Boolean.TRUE.equals(smoothed)) {
+                throw new IllegalArgumentException("a float layer is not smoothed: SmoothQuant eases the quantization of a layer's input");
+            }
             floatLayer = true;
             fusion = null;
             activation = null;
             blockSize = null;
+            smoothed = null;
         } else {
             if (weightBits == null) {
                 throw new IllegalArgumentException("weightBits is required unless the layer is float");
@@ -73,6 +88,11 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
                             + activation);
                 }
             }
+            boolean weightOnly = activation == ActivationMode.WEIGHT_ONLY || (blockSize != null && blockSize != 0);
+            if (Boolean.TRUE.equals(smoothed) && weightOnly) {
+                throw new IllegalArgumentException("a weight-only layer is not smoothed: SmoothQuant eases the quantization of a "
+                        + "layer's input, and this layer's input stays float");
+            }
         }
     }
 
@@ -86,12 +106,22 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
 
     /** This choice with its input quantized as {@code mode} (null: as the job says). */
     public LayerChoice withActivation(ActivationMode mode) {
-        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, mode, blockSize);
+        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, mode, blockSize, smoothed);
     }
 
     /** This choice with its weights in blocks of {@code size} (0: never block-wise; null: as the job says). */
     public LayerChoice withBlockSize(Integer size) {
-        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, activation, size);
+        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, activation, size, smoothed);
+    }
+
+    /** This choice reading its LayerNorm's smoothed output (true), the output as it is (false), or as the job says (null). */
+    public LayerChoice withSmoothed(Boolean value) {
+        return new LayerChoice(weightBits, activationBits, fusion, floatLayer, activation, blockSize, value);
+    }
+
+    /** Whether this layer is smoothed under a job whose default is {@code jobSmooths} (not yet whether it can be). */
+    public boolean smoothedUnder(boolean jobSmooths) {
+        return smoothed != null ? smoothed : jobSmooths;
     }
 
     /** The block size this layer's weights take under a job whose default is {@code jobBlockSize} (0: not block-wise). */
@@ -112,7 +142,8 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
 
     /**
      * A short label such as {@code w4a8} or {@code float}, with the fusion mode when it is not the default and the
-     * activation mode when the layer sets one ({@code w8a8-dynamic}, {@code w8-weight-only}).
+     * activation mode when the layer sets one ({@code w8a8-dynamic}, {@code w8-weight-only}), and {@code -smooth} or
+     * {@code -no-smooth} when it sets SmoothQuant.
      */
     @JsonIgnore
     public String label() {
@@ -128,6 +159,7 @@ public record LayerChoice(Integer weightBits, Integer activationBits, FusionMode
             return base + "-block" + blockSize;
         }
         String withMode = activation == null ? base : base + "-" + activation.name().toLowerCase().replace('_', '-');
-        return blockSize == null ? withMode : withMode + "-no-blocks";
+        String withBlocks = blockSize == null ? withMode : withMode + "-no-blocks";
+        return smoothed == null ? withBlocks : withBlocks + (smoothed ? "-smooth" : "-no-smooth");
     }
 }

@@ -17,9 +17,18 @@ import java.util.List;
  * @param blockSizes      block-wise 4-bit weights to offer as per-layer options besides the job's granularity (32, 128;
  *                        0 offers per-channel where the job is block-wise), for the layers blocks can apply to
  *                        (MatMul with a 2-D weight whose K is a multiple, embeddings); empty: none
+ * @param smoothQuant     whether each MatMul layer that reads a LayerNorm may choose SmoothQuant (its LayerNorm's
+ *                        outliers moved into its weights, alpha from {@code quantization.smoothQuantAlpha}, 0.5 where
+ *                        that is 0) or not, per layer; each option is then offered both ways
  */
 public record SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
-                          boolean tieAddInputs, List<ActivationMode> activationModes, List<Integer> blockSizes) {
+                          boolean tieAddInputs, List<ActivationMode> activationModes, List<Integer> blockSizes,
+                          boolean smoothQuant) {
+
+    public SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
+                       boolean tieAddInputs, List<ActivationMode> activationModes, List<Integer> blockSizes) {
+        this(weightBits, activationBits, allowFloat, fusionChoices, tieAddInputs, activationModes, blockSizes, false);
+    }
 
     public SearchSpace(List<Integer> weightBits, List<Integer> activationBits, boolean allowFloat, boolean fusionChoices,
                        boolean tieAddInputs) {

@@ -56,14 +56,14 @@ public final class PlanEvaluator {
         return quantizer;
     }
 
-    /** The float model plans are quantized from (the SmoothQuant form when that option is on). */
+    /** The float model plans are quantized from (SmoothQuant is applied per plan, when it is rewritten). */
     public PreparedModel model() {
         return quantizer.model();
     }
 
-    /** The model as given: the FP32 reference, and what FP32 latency is measured on. */
+    /** The model as given: the FP32 reference, and what FP32 latency is measured on (the same as {@link #model()}). */
     public PreparedModel floatModel() {
-        return quantizer.floatModel();
+        return quantizer.model();
     }
 
     public CostModel cost() {

@@ -16,7 +16,11 @@ import dev.bitplan.engine.qdq.ModelForm;
 import dev.bitplan.engine.qdq.PlanRewriter;
 import dev.bitplan.engine.qdq.QuantizedWeightCache;
 import dev.bitplan.engine.qdq.WeightDataType;
+import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import dev.bitplan.engine.smooth.SmoothQuantFolding;
+import dev.bitplan.engine.smooth.Smoothing;
+import dev.bitplan.engine.smooth.SmoothingSites;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -32,9 +36,10 @@ public final class Quantizer {
 
     private static final Set<String> WEIGHTED_OPS = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul");
 
-    private final PreparedModel floatModel;
+    /** SmoothQuant's alpha where the search offers it per layer and the job sets none. */
+    public static final double DEFAULT_SMOOTHQUANT_ALPHA = 0.5;
+
     private final PreparedModel model;
-    private final List<String> notes;
     private final SampleSet calibration;
     private final QuantizationOptions options;
     private final RuntimeOptions runtime;
@@ -46,41 +51,55 @@ public final class Quantizer {
     private ActivationParams activations;
     private PlanRewriter builder;
     private long calibrationMillis;
+    private Smoothing smoothing;
+    private Set<String> smoothable;
+    private CalibratedActivations smoothedActivations;
 
     public Quantizer(PreparedModel model, SampleSet calibration, QuantizationOptions options, RuntimeOptions runtime,
                      ProgressListener progress) {
-        this.floatModel = model.requireLayers();
+        this.model = model.requireLayers();
         this.calibration = calibration;
         this.options = options;
         this.runtime = runtime;
         this.progress = progress;
-        if (options.smoothQuant()) {
-            // before anything reads the weights or the activations: calibration, scoring and the export all see the smoothed model
-            SmoothQuantPass.Result smoothed = SmoothQuantPass.apply(floatModel, calibration, options.smoothQuantAlpha(), runtime, progress);
-            this.model = smoothed.model();
-            this.notes = smoothed.notes();
-        } else {
-            this.model = floatModel;
-            this.notes = List.of();
-        }
-        this.weights = new QuantizedWeightCache(this.model.folded(), options);
+        this.weights = new QuantizedWeightCache(this.model.folded(), options, this::smoothing);
         this.cost = new CostModel(this.model.folded(), this.model.layers(), ShapeProbe.macs(this.model, calibration.inputs()),
                 options.perChannel(), options.weightBlockSize());
     }
 
-    /** The float model plans are quantized from: the model as given, or its SmoothQuant form (the same layers). */
+    /**
+     * The float model plans are quantized from, and the FP32 reference they are compared with: the model as given. A
+     * plan's SmoothQuant layers are smoothed when the plan is rewritten ({@link PlanRewriter}), exactly in FP32.
+     */
     public PreparedModel model() {
         return model;
     }
 
-    /** The model as given, before SmoothQuant: the FP32 reference that plans are compared with. */
-    public PreparedModel floatModel() {
-        return floatModel;
+    /**
+     * SmoothQuant's sites and scales for this model (one FP32 pass over the calibration samples, on first use), at the
+     * job's alpha, or {@link #DEFAULT_SMOOTHQUANT_ALPHA} where the job sets none and a plan smooths some layers.
+     */
+    public synchronized Smoothing smoothing() {
+        if (smoothing == null) {
+            double alpha = options.smoothQuant() ? options.smoothQuantAlpha() : DEFAULT_SMOOTHQUANT_ALPHA;
+            smoothing = SmoothQuantPass.measure(model, calibration, alpha, runtime, progress);
+        }
+        return smoothing;
     }
 
-    /** What was done to the float model before quantization (SmoothQuant), for reports; empty when nothing. */
-    public List<String> notes() {
-        return notes;
+    /** The layers {@code plan} smooths (by its choices or the job's SmoothQuant setting). */
+    public Set<String> smoothedLayers(QuantPlan plan) {
+        return builder().smoothedInputs(plan).keySet();
+    }
+
+    /** The layers that may choose SmoothQuant: MatMul layers that read a LayerNorm it can fold into (no pass needed). */
+    public synchronized Set<String> smoothableLayers() {
+        if (smoothable == null) {
+            Set<String> out = new java.util.LinkedHashSet<>();
+            SmoothingSites.find(model.folded(), model.layers()).sites().forEach(s -> s.readers().forEach(l -> out.add(l.name())));
+            smoothable = Set.copyOf(out);
+        }
+        return smoothable;
     }
 
     public QuantizationOptions options() {
@@ -204,9 +223,7 @@ public final class Quantizer {
 
     public ExportedModel export(QuantPlan plan, WeightDataType storage) {
         PlanRewriter.Result deployed = builder().build(plan, ModelForm.DEPLOYABLE, storage);
-        List<String> all = new ArrayList<>(notes);
-        all.addAll(deployed.notes());
-        return new ExportedModel(deployed.model().toByteArray(), all);
+        return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
     }
 
     /** Runs the calibration pass now if the default plan needs static ranges (it otherwise runs when first needed). */
@@ -220,10 +237,29 @@ public final class Quantizer {
     private synchronized PlanRewriter builder() {
         if (builder == null) {
             // ranges are computed on first use: with AUTO, a transformer's layers are all dynamic and need none
-            activations = (tensor, bits) -> calibrated().params(tensor, bits);
+            activations = (tensor, bits) -> tensor.endsWith(Smoothing.SMOOTHED_SUFFIX)
+                    ? smoothedCalibrated().params(tensor, bits) : calibrated().params(tensor, bits);
             builder = new PlanRewriter(model.folded(), model.layers(), options, weights, activations);
         }
         return builder;
+    }
+
+    /**
+     * Ranges of the smoothed LayerNorm outputs, from a second pass on first use (only plans with static, smoothed layers
+     * need one): the model with {@code y / s} computed beside each {@code y}, statistics of those alone.
+     */
+    private synchronized CalibratedActivations smoothedCalibrated() {
+        if (smoothedActivations == null) {
+            Smoothing s = smoothing();
+            OnnxModel tapped = SmoothQuantFolding.withSmoothedTaps(model.folded(), s);
+            Set<String> tensors = new java.util.LinkedHashSet<>();
+            s.sites().forEach(site -> tensors.add(Smoothing.smoothedTensor(site)));
+            CalibrationCollector collector = new CalibrationCollector();
+            CalibrationRun.forEachBatch(tapped, calibration, tensors, runtime, progress, "smoothquant calibration", (inputs, indices) -> { },
+                    collector::accept);
+            smoothedActivations = new CalibratedActivations(collector, options.calibration(), options.percentile());
+        }
+        return smoothedActivations;
     }
 
     /** Runs the calibration pass on first use: also in a dynamic or weight-only job, where a plan's layer may choose static. */

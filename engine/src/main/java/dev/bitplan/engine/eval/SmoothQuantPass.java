@@ -8,36 +8,44 @@ import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.smooth.ChannelAbsMax;
 import dev.bitplan.engine.smooth.SmoothQuantFolding;
+import dev.bitplan.engine.smooth.Smoothing;
 import dev.bitplan.engine.smooth.SmoothingScales;
 import dev.bitplan.engine.smooth.SmoothingSite;
 import dev.bitplan.engine.smooth.SmoothingSites;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * SmoothQuant on a prepared model: one FP32 pass over the calibration samples measures each smoothing site's
- * per-channel max |x| (token models trimmed to their real tokens, as calibration is), then the scales are folded into
- * the LayerNorms and weights ({@code engine.smooth}). The result is a float model with the same layers, which
- * calibration, scoring and the export then all start from.
+ * SmoothQuant's measurement on a prepared model: one FP32 pass over the calibration samples measures each smoothing
+ * site's per-channel max |x| (token models trimmed to their real tokens, as calibration is), from which the scales
+ * follow ({@code engine.smooth}). Which layers read the smoothed values is then each plan's choice; {@link #apply}
+ * gives the model with every reader smoothed.
  */
 public final class SmoothQuantPass {
 
-    /** The smoothed model, its sites and scales (by site output), and what a report says about it. */
-    public record Result(PreparedModel model, List<SmoothingSite> sites, Map<String, float[]> scales, List<String> notes) {
+    /** The model with every reader smoothed, the smoothing it used, and what a report says about it. */
+    public record Result(PreparedModel model, Smoothing smoothing, List<String> notes) {
+
+        public List<SmoothingSite> sites() {
+            return smoothing.sites();
+        }
+
+        public Map<String, float[]> scales() {
+            return smoothing.scales();
+        }
     }
 
     private SmoothQuantPass() {
     }
 
-    public static Result apply(PreparedModel model, SampleSet calibration, double alpha, RuntimeOptions runtime,
-                               ProgressListener progress) {
+    /** The sites of {@code model} and their scales at {@code alpha}, measured on {@code calibration}. */
+    public static Smoothing measure(PreparedModel model, SampleSet calibration, double alpha, RuntimeOptions runtime,
+                                    ProgressListener progress) {
         SmoothingSites.Found found = SmoothingSites.find(model.folded(), model.layers());
         List<SmoothingSite> sites = found.sites();
         Map<String, float[]> scales = new LinkedHashMap<>();
-        OnnxModel smoothed = model.folded();
         if (!sites.isEmpty()) {
             if (calibration.size() == 0) {
                 // with no activation seen every channel would take the floor's scale: refuse rather than fold nonsense
@@ -52,27 +60,23 @@ public final class SmoothQuantPass {
             for (SmoothingSite s : sites) {
                 scales.put(s.output(), SmoothingScales.of(activations.of(s.output()), SmoothingScales.weightRowMax(model.folded(), s), alpha));
             }
-            smoothed = SmoothQuantFolding.apply(model.folded(), sites, scales);
         }
+        return new Smoothing(sites, scales, alpha, found.leftAlone());
+    }
+
+    /** The model with every site's every reader smoothed: exact in FP32, the same layers. */
+    public static Result apply(PreparedModel model, SampleSet calibration, double alpha, RuntimeOptions runtime,
+                               ProgressListener progress) {
+        Smoothing smoothing = measure(model, calibration, alpha, runtime, progress);
+        OnnxModel smoothed = SmoothQuantFolding.applyToAll(model.folded(), smoothing);
         PreparedModel prepared = new PreparedModel(smoothed, LayerDiscovery.discover(smoothed), LayerDiscovery.skippedCandidates(smoothed));
         if (!names(prepared.layers()).equals(names(model.layers()))) {
             throw new IllegalStateException("SmoothQuant changed the layers: " + names(model.layers()) + " -> " + names(prepared.layers()));
         }
-        return new Result(prepared, sites, scales, notes(alpha, sites, found.leftAlone()));
+        return new Result(prepared, smoothing, smoothing.notes(SmoothQuantFolding.allReaders(smoothing)));
     }
 
     private static List<String> names(List<Layer> layers) {
         return layers.stream().map(Layer::name).toList();
-    }
-
-    private static List<String> notes(double alpha, List<SmoothingSite> sites, Map<String, String> leftAlone) {
-        List<String> notes = new ArrayList<>();
-        int readers = sites.stream().mapToInt(s -> s.readers().size()).sum();
-        int restored = (int) sites.stream().filter(s -> !s.restoredReaders().isEmpty()).count();
-        notes.add(String.format("SmoothQuant alpha %s: %d LayerNorm output%s smoothed into the weights of %d MatMul layer%s%s; "
-                        + "%d MatMul input%s left alone", alpha, sites.size(), sites.size() == 1 ? "" : "s", readers,
-                readers == 1 ? "" : "s", restored == 0 ? "" : " (" + restored + " residual Mul" + (restored == 1 ? "" : "s")
-                        + " restore the unscaled value for the residual Add)", leftAlone.size(), leftAlone.size() == 1 ? "" : "s"));
-        return notes;
     }
 }

@@ -117,10 +117,23 @@ public final class LatencyTable {
 
     /** The label under which a choice of this layer is measured: FUSED stands in for a mode the pattern lacks. */
     public static String labelFor(Layer layer, LayerChoice choice) {
-        if (choice.isFloat() || layer.fusionModes().contains(choice.fusion())) {
-            return choice.label();
+        return measured(layer, choice).label();
+    }
+
+    /**
+     * The choice whose one-layer model is timed for {@code choice}: FUSED for a mode the pattern lacks, and never
+     * SmoothQuant, which runs the same kernel on other weights (the Mul that gives the LayerNorm's output back to its other
+     * readers is one per LayerNorm, shared, and in the measured end-to-end latency).
+     */
+    public static LayerChoice measured(Layer layer, LayerChoice choice) {
+        if (choice.isFloat()) {
+            return choice;
         }
-        return LayerChoice.of(choice.weightBits(), choice.activationBits(), FusionMode.FUSED).withActivation(choice.activation()).label();
+        LayerChoice plain = choice.withSmoothed(null);
+        if (layer.fusionModes().contains(plain.fusion())) {
+            return plain;
+        }
+        return LayerChoice.of(plain.weightBits(), plain.activationBits(), FusionMode.FUSED).withActivation(plain.activation());
     }
 
     @Override

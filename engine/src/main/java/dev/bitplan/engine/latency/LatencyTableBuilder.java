@@ -209,7 +209,9 @@ public final class LatencyTableBuilder {
             Map<String, LayerChoice> byLabel = new LinkedHashMap<>();
             byLabel.put(LayerChoice.FLOAT.label(), LayerChoice.FLOAT);
             for (LayerChoice choice : choicesByLayer.get(layer.name())) {
-                byLabel.putIfAbsent(LatencyTable.labelFor(layer, choice), choice);
+                LayerChoice measured = LatencyTable.measured(layer, choice);
+                // explicitly unsmoothed, so that a job that smooths by default times the same kernel on its plain weights
+                byLabel.putIfAbsent(measured.label(), measured.isFloat() ? measured : measured.withSmoothed(false));
             }
             Map<String, Double> stored = known.getOrDefault(layer.name(), Map.of());
             List<String> timed = byLabel.keySet().stream().filter(label -> !stored.containsKey(label)).toList();

@@ -27,6 +27,12 @@ public record Layer(String name, LayerKind kind, String weight, long[] weightDim
                     String bias, String biasAddNode, String batchNormNode, String activationNode, String activationOp,
                     String rawOutput, String biasedOutput, String normalizedOutput, String groupOutput) {
 
+    /** The same layer reading {@code tensor} as its activation (a SmoothQuant reader reads its LayerNorm's smoothed output). */
+    public Layer withInput(String tensor) {
+        return new Layer(name, kind, weight, weightDims, channelAxis, tensor, bias, biasAddNode, batchNormNode, activationNode,
+                activationOp, rawOutput, biasedOutput, normalizedOutput, groupOutput);
+    }
+
     public long params() {
         long n = 1;
         for (long d : weightDims) {

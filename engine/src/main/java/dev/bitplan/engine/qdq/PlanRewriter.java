@@ -16,6 +16,9 @@ import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
 import dev.bitplan.engine.quant.BlockWiseRule;
 import dev.bitplan.engine.quant.QuantizedWeight;
+import dev.bitplan.engine.smooth.SmoothQuantFolding;
+import dev.bitplan.engine.smooth.Smoothing;
+import dev.bitplan.engine.smooth.SmoothingSite;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -114,8 +117,15 @@ public final class PlanRewriter {
     /** @param storage how 8-bit integer weights are stored (not used by {@link ModelForm#FAKE_QUANT}) */
     public Result build(QuantPlan plan, ModelForm form, WeightDataType storage) {
         checkPlanNames(plan);
-        GraphEdit edit = new GraphEdit(source);
+        Map<String, String> smoothedInputs = smoothedInputs(plan);
+        // SmoothQuant first, on the float model: the LayerNorms of smoothed readers write y / s, and those readers read it
+        OnnxModel smoothedSource = smoothedInputs.isEmpty() ? source
+                : SmoothQuantFolding.apply(source, weights.smoothing(), smoothedInputs.keySet(), false);
+        GraphEdit edit = new GraphEdit(smoothedSource);
         Set<String> notes = new LinkedHashSet<>();
+        if (!smoothedInputs.isEmpty()) {
+            notes.addAll(weights.smoothing().notes(smoothedInputs.keySet())); // first: it changed the float model itself
+        }
         if (source.sourceOpset() < source.opset()) {
             notes.add("the model was upgraded from opset " + source.sourceOpset() + " to " + source.opset()
                     + " before quantization (packed int4 needs 21); the export is at opset " + source.opset()
@@ -125,14 +135,17 @@ public final class PlanRewriter {
         Map<String, List<Mark>> inputMarks = new LinkedHashMap<>(); // layer node -> its input mark
         IntegerReaders integerReaders = new IntegerReaders(source, quantizedLayerNodes(plan));
         DynamicMatMulForm dynamicMatMuls = new DynamicMatMulForm(edit);
-        for (Layer layer : layers) {
-            LayerChoice choice = plan.choiceFor(layer.name());
+        for (Layer planned : layers) {
+            LayerChoice choice = plan.choiceFor(planned.name());
             if (choice.isFloat()) {
                 continue;
             }
+            String smoothedInput = smoothedInputs.get(planned.name());
+            Layer layer = smoothedInput == null ? planned : planned.withInput(smoothedInput);
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
-            LayerWeights lw = weights.weights(layer, choice.weightBits(), fold, choice.blockSizeUnder(options.weightBlockSize()));
+            LayerWeights lw = weights.weights(layer, choice.weightBits(), fold, choice.blockSizeUnder(options.weightBlockSize()),
+                    smoothedInput != null);
             boolean integerOutput = integerReadElsewhere.contains(layer.quantizedOutput(mode))
                     || integerReaders.onlyInteger(layer.quantizedOutput(mode));
             ActivationMode activation = activationMode(layer, choice);
@@ -187,6 +200,32 @@ public final class PlanRewriter {
             }
         }
         return new Result(edit.build(), List.copyOf(notes));
+    }
+
+    /**
+     * The layers this plan smooths, each with the tensor it then reads: those whose choice (or the job) asks for SmoothQuant
+     * and whose input is quantized (smoothing eases the input's quantization; a weight-only layer would only lose weight
+     * precision). A layer that asks for it explicitly but reads no LayerNorm SmoothQuant can fold into is refused by name.
+     */
+    public Map<String, String> smoothedInputs(QuantPlan plan) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Smoothing smoothing = null;
+        for (Layer layer : layers) {
+            LayerChoice choice = plan.choiceFor(layer.name());
+            if (choice.isFloat() || !choice.smoothedUnder(options.smoothQuant()) || activationMode(layer, choice) == ActivationMode.WEIGHT_ONLY) {
+                continue;
+            }
+            smoothing = smoothing == null ? weights.smoothing() : smoothing;
+            java.util.Optional<SmoothingSite> site = smoothing.siteOf(layer.name());
+            if (site.isPresent()) {
+                out.put(layer.name(), Smoothing.smoothedTensor(site.get()));
+            } else if (Boolean.TRUE.equals(choice.smoothed())) {
+                String why = smoothing.leftAlone().getOrDefault(layer.input(), "it is no MatMul layer with a constant weight");
+                throw new InvalidInputException(Problem.BAD_REQUEST, "the plan smooths layer " + layer.name() + ", but SmoothQuant "
+                        + "cannot fold into what it reads (" + layer.input() + ": " + why + ")");
+            }
+        }
+        return out;
     }
 
     /** Node names of the layers whose activations the plan quantizes (they read a quantized input). */

@@ -9,25 +9,45 @@ import dev.bitplan.engine.quant.BatchNormFolding;
 import dev.bitplan.engine.quant.BlockWiseRule;
 import dev.bitplan.engine.quant.QuantizedWeight;
 import dev.bitplan.engine.quant.WeightQuantizer;
+import dev.bitplan.engine.smooth.SmoothQuantFolding;
+import dev.bitplan.engine.smooth.Smoothing;
+import dev.bitplan.engine.smooth.SmoothingSite;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Quantized weights per (layer, bits, BN folded or not), computed once and reused: sensitivity analysis
- * rebuilds hundreds of plans that differ in one layer, and none of them should requantize the others.
+ * Quantized weights per (layer, bits, BN folded or not, block size, SmoothQuant or not), computed once and reused:
+ * sensitivity analysis rebuilds hundreds of plans that differ in one layer, and none of them should requantize the
+ * others. It also holds the SmoothQuant scales smoothed weights are made with, so that whoever rewrites a plan with
+ * these weights folds the same scales into the LayerNorms.
  */
 public final class QuantizedWeightCache {
 
-    private record Key(String layer, int bits, boolean folded, int blockSize) {
+    private record Key(String layer, int bits, boolean folded, int blockSize, boolean smoothed) {
     }
 
     private final OnnxModel model;
     private final QuantizationOptions options;
+    private final Supplier<Smoothing> smoothing;
     private final Map<Key, LayerWeights> cache = new ConcurrentHashMap<>();
 
     public QuantizedWeightCache(OnnxModel model, QuantizationOptions options) {
+        this(model, options, () -> {
+            throw new IllegalStateException("no SmoothQuant scales were measured for these weights");
+        });
+    }
+
+    /** @param smoothing the model's SmoothQuant scales, asked for (and measured) only when a smoothed weight is */
+    public QuantizedWeightCache(OnnxModel model, QuantizationOptions options, Supplier<Smoothing> smoothing) {
         this.model = model;
         this.options = options;
+        this.smoothing = smoothing;
+    }
+
+    /** The SmoothQuant scales the smoothed weights are made with (measured on first use). */
+    public Smoothing smoothing() {
+        return smoothing.get();
     }
 
     /** At the job's granularity ({@link QuantizationOptions#weightBlockSize()}). */
@@ -37,8 +57,25 @@ public final class QuantizedWeightCache {
 
     /** With blocks of {@code blockSize} where {@link BlockWiseRule} allows them (0: per-channel or per-tensor). */
     public LayerWeights weights(Layer layer, int bits, boolean foldBatchNorm, int blockSize) {
+        return weights(layer, bits, foldBatchNorm, blockSize, false);
+    }
+
+    /** The same, from the weight rows scaled by the layer's SmoothQuant scales when {@code smoothed}. */
+    public LayerWeights weights(Layer layer, int bits, boolean foldBatchNorm, int blockSize, boolean smoothed) {
         int blocks = blockWise(layer, bits, blockSize) ? blockSize : 0; // a layer blocks cannot apply to shares the plain entry
-        return cache.computeIfAbsent(new Key(layer.name(), bits, foldBatchNorm, blocks), k -> compute(layer, bits, foldBatchNorm, blocks));
+        return cache.computeIfAbsent(new Key(layer.name(), bits, foldBatchNorm, blocks, smoothed),
+                k -> compute(layer, bits, foldBatchNorm, blocks, smoothed));
+    }
+
+    /** Float weight and bias, smoothed or not (a MatMul has no BatchNormalization to fold), before quantization. */
+    public BatchNormFolding.Folded floatWeights(Layer layer, boolean foldBatchNorm, boolean smoothed) {
+        BatchNormFolding.Folded f = floatWeights(layer, foldBatchNorm);
+        if (!smoothed) {
+            return f;
+        }
+        SmoothingSite site = smoothing().siteOf(layer.name()).orElseThrow(() -> new IllegalArgumentException("layer " + layer.name()
+                + " reads no LayerNorm output that SmoothQuant can fold into"));
+        return new BatchNormFolding.Folded(SmoothQuantFolding.rowsMultiplied(f.weight(), smoothing().scales(site)), f.bias());
     }
 
     /** Float weight and bias after folding (or as stored), before quantization. */
@@ -64,8 +101,8 @@ public final class QuantizedWeightCache {
         return Tensors.floats(model.initializer(bn.getInput(input)).orElseThrow());
     }
 
-    private LayerWeights compute(Layer layer, int bits, boolean fold, int blockSize) {
-        BatchNormFolding.Folded f = floatWeights(layer, fold);
+    private LayerWeights compute(Layer layer, int bits, boolean fold, int blockSize, boolean smoothed) {
+        BatchNormFolding.Folded f = floatWeights(layer, fold, smoothed);
         QuantizedWeight q = blockSize > 0
                 ? WeightQuantizer.quantizeBlockWise(f.weight(), layer.weightDims(), BlockWiseRule.blockedAxis(layer),
                         blockSize, bits, options.weightClipping())

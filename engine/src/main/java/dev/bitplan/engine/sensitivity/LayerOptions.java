@@ -14,14 +14,21 @@ import java.util.List;
 /**
  * The options a layer has in a search space: bits x activation bits x the fusion modes its pattern allows x the
  * activation modes searched (for layers that quantize their input), 4-bit block-wise weights where the space offers
- * them and blocks fit the layer, and float.
+ * them and blocks fit the layer, each option that quantizes the input with and without SmoothQuant where the space
+ * offers it and the layer reads a LayerNorm it can fold into, and float.
  */
 public final class LayerOptions {
 
     private LayerOptions() {
     }
 
+    /** The options of a layer that cannot be smoothed (or of a space that does not offer SmoothQuant). */
     public static List<LayerChoice> of(Layer layer, SearchSpace space) {
+        return of(layer, space, false);
+    }
+
+    /** @param smoothable whether the layer reads a LayerNorm SmoothQuant can fold into ({@code Quantizer.smoothableLayers}) */
+    public static List<LayerChoice> of(Layer layer, SearchSpace space, boolean smoothable) {
         List<LayerChoice> out = new ArrayList<>();
         List<FusionMode> modes = space.fusionChoices() ? layer.fusionModes() : List.of(FusionMode.FUSED);
         // a Gather is weight-only: its activation bits mean nothing, so only the first is offered
@@ -32,8 +39,15 @@ public final class LayerOptions {
             for (int a : actBits) {
                 for (FusionMode m : modes) {
                     for (ActivationMode mode : activationModes) {
-                        if (offered(mode, a, actBits.get(0))) {
-                            out.add(LayerChoice.of(w, a, m).withActivation(mode));
+                        if (!offered(mode, a, actBits.get(0))) {
+                            continue;
+                        }
+                        LayerChoice c = LayerChoice.of(w, a, m).withActivation(mode);
+                        if (space.smoothQuant() && smoothable && mode != ActivationMode.WEIGHT_ONLY) {
+                            out.add(c.withSmoothed(false));
+                            out.add(c.withSmoothed(true));
+                        } else {
+                            out.add(c);
                         }
                     }
                 }

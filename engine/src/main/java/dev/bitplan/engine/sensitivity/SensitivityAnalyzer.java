@@ -166,7 +166,7 @@ public final class SensitivityAnalyzer {
         long t0 = System.nanoTime();
         // also where every layer will be measured whole: the local errors are the layers' SQNR in the report
         Map<String, Map<String, Double>> local = todo.isEmpty() ? Map.of()
-                : new LocalErrorProbe(evaluator.quantizer(), evaluator.samples(), progress).measure(todo, l -> LayerOptions.of(l, space));
+                : new LocalErrorProbe(evaluator.quantizer(), evaluator.samples(), progress).measure(todo, this::options);
         probedLayers += local.size();
         probeNanos += System.nanoTime() - t0;
 
@@ -194,7 +194,7 @@ public final class SensitivityAnalyzer {
                 Map<String, Double> errors = local.getOrDefault(layer.name(), Map.of());
                 OptionSensitivity ref = reference.get(layer.name());
                 List<OptionSensitivity> options = new ArrayList<>();
-                for (LayerChoice choice : LayerOptions.of(layer, space)) {
+                for (LayerChoice choice : options(layer)) {
                     options.add(ref != null && ref.label().equals(choice.label()) ? ref : measureOption(layer, choice, errors));
                 }
                 LayerSensitivity s = new LayerSensitivity(layer.name(), options);
@@ -237,8 +237,13 @@ public final class SensitivityAnalyzer {
                 .map(o -> new double[] {o.localError() / ref.localError(), o.divergence() / ref.divergence()}).toList();
     }
 
+    /** The layer's options in this search space: {@link LayerOptions}, with SmoothQuant where the layer can take it. */
+    private List<LayerChoice> options(Layer layer) {
+        return LayerOptions.of(layer, space, space.smoothQuant() && evaluator.quantizer().smoothableLayers().contains(layer.name()));
+    }
+
     private LayerChoice optionOf(Layer layer, String label) {
-        return LayerOptions.of(layer, space).stream().filter(c -> c.label().equals(label)).findFirst().orElseThrow();
+        return options(layer).stream().filter(c -> c.label().equals(label)).findFirst().orElseThrow();
     }
 
     /** One option on the whole model with the rest float (no rest-at-8-bit measurement), its local error beside it. */
@@ -254,7 +259,7 @@ public final class SensitivityAnalyzer {
      */
     private LayerSensitivity predicted(Layer layer, OptionSensitivity reference, Map<String, Double> local) {
         List<OptionSensitivity> options = new ArrayList<>();
-        for (LayerChoice choice : LayerOptions.of(layer, space)) {
+        for (LayerChoice choice : options(layer)) {
             if (choice.label().equals(reference.label())) {
                 options.add(reference);
             } else if (choice.isFloat()) {
@@ -270,7 +275,7 @@ public final class SensitivityAnalyzer {
 
     private LayerSensitivity measure(Layer layer) {
         List<OptionSensitivity> options = new ArrayList<>();
-        for (LayerChoice choice : LayerOptions.of(layer, space)) {
+        for (LayerChoice choice : options(layer)) {
             Measured alone = choice.isFloat() ? new Measured(evaluator.fp32Metric(), 0)
                     : measure(QuantPlan.of(Map.of(layer.name(), choice)));
             Measured withRest8 = choice.equals(base.choiceFor(layer.name())) ? baseline()
@@ -336,7 +341,9 @@ public final class SensitivityAnalyzer {
     private LayerChoice pairChoice(Layer layer, int weightBits) {
         ActivationMode mode = space.activationModes().isEmpty() || !layer.kind().quantizesActivations() ? null : space.activationModes().get(0);
         int activationBits = mode == ActivationMode.DYNAMIC ? 8 : space.activationBits().get(0);
-        return LayerChoice.of(weightBits, activationBits, FusionMode.FUSED).withActivation(mode);
+        LayerChoice plain = LayerChoice.of(weightBits, activationBits, FusionMode.FUSED).withActivation(mode);
+        // where SmoothQuant is a choice, the layer's plain options say so (unsmoothed)
+        return options(layer).contains(plain) ? plain : plain.withSmoothed(false);
     }
 
     private static double single(List<LayerSensitivity> singles, String layer, String label) {

@@ -57,4 +57,19 @@ class LayerOptionsTest {
         SearchSpace eightOnly = new SearchSpace(List.of(8), List.of(8), false, false, false, List.of(), List.of(32));
         assertEquals(List.of("w8a8"), LayerOptions.of(fits, eightOnly).stream().map(LayerChoice::label).toList());
     }
+
+    @Test
+    void smoothQuantDoublesTheOptionsThatQuantizeTheInputOfLayersThatCanTakeIt() {
+        SearchSpace space = new SearchSpace(List.of(4, 8), List.of(8), true, false, false,
+                List.of(ActivationMode.DYNAMIC, ActivationMode.WEIGHT_ONLY), List.of(), true);
+        Layer matMul = first(LayerKind.MATMUL);
+        assertEquals(List.of("w4a8-dynamic-no-smooth", "w4a8-dynamic-smooth", "w4-weight-only", "w8a8-dynamic-no-smooth",
+                        "w8a8-dynamic-smooth", "w8-weight-only", "float"),
+                LayerOptions.of(matMul, space, true).stream().map(LayerChoice::label).toList(), "weight-only has no input to smooth");
+        assertEquals(List.of("w4a8-dynamic", "w4-weight-only", "w8a8-dynamic", "w8-weight-only", "float"),
+                LayerOptions.of(matMul, space, false).stream().map(LayerChoice::label).toList(), "a layer that reads no LayerNorm");
+        SearchSpace without = new SearchSpace(List.of(4, 8), List.of(8), false, false, false, List.of(), List.of(), false);
+        assertEquals(List.of("w4a8", "w8a8"), LayerOptions.of(matMul, without, true).stream().map(LayerChoice::label).toList(),
+                "not offered unless the space asks");
+    }
 }

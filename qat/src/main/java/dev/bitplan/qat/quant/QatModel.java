@@ -49,7 +49,7 @@ public final class QatModel {
     }
 
     public static QatModel of(Quantizer quantizer, QuantPlan plan, NDManager manager) {
-        if (quantizer.options().smoothQuant()) {
+        if (!quantizer.smoothedLayers(plan).isEmpty()) {
             throw new IllegalArgumentException("QAT does not combine with SmoothQuant yet: tuned weights are written into the "
                     + "model as given, which SmoothQuant would smooth a second time");
         }
