@@ -114,6 +114,51 @@ class FakeQuantParityTest {
         compare(s, QuantPlan.uniform(4, 8), "fashion W4A8 per-tensor");
     }
 
+    /**
+     * Block-wise 4-bit weights (one scale per 32 input rows and output column, ONNX Runtime's MatMulNBits layout) on
+     * BGE-small's first two encoder layers, with dynamic activations (DynamicQuantizeLinear, fused with its DQ here);
+     * the other layers float. Compared on the real tokens of 16 sentences.
+     */
+    @Test
+    void bgeSmallBlockWiseWeights() {
+        OnnxModel loaded = ModelLoader.load(Fixtures.model(Fixtures.BGE_SMALL));
+        EvaluationSamples all = EvaluationSamples.load(loaded, Fixtures.file("text/license_text_64.npz"), null, 16, 0);
+        SampleSet few = new SampleSet(all.validation().inputs(), null, Arrays.copyOf(all.validation().indices(), 16));
+        PlanEvaluator engine = new PlanEvaluator(PreparedModel.of(loaded), all.calibration(), few,
+                QuantizationOptions.defaults().withWeightBlockSize(32).withSimulation(Simulation.FAKE_QUANT),
+                Metric.SENTENCE_COSINE, RuntimeOptions.defaults(), ProgressListener.NONE);
+        QuantPlan plan = QuantPlan.of(java.util.Map.of());
+        int blockWise = 0;
+        for (Layer l : engine.model().layers()) {
+            boolean early = l.name().contains("/layer.0/") || l.name().contains("/layer.1/");
+            LayerChoice choice = early && l.kind() == dev.bitplan.engine.layers.LayerKind.MATMUL
+                    ? LayerChoice.of(4, 8).withActivation(ActivationMode.DYNAMIC) : LayerChoice.FLOAT;
+            blockWise += choice.isFloat() ? 0 : 1;
+            plan = plan.with(l.name(), choice);
+        }
+        float[] reference = engine.simulatedOutputs(plan);
+        try (NDManager manager = DjlRuntime.newManager()) {
+            QatModel qat = QatModel.of(engine.quantizer(), plan, manager);
+            assertTrue(qat.layers().stream().allMatch(t -> t.scale().getShape().equals(t.weight().getShape())),
+                    "block-wise layers carry one scale per weight value");
+            float[] djl = Outputs.run(qat.graph(), manager, few, 16);
+            long[] mask = few.inputs().get("attention_mask").selectSamples(few.indices()).toLongArray();
+            int hidden = djl.length / mask.length;
+            double maxDiff = 0;
+            double maxRef = 0;
+            for (int t = 0; t < mask.length; t++) {
+                for (int h = 0; mask[t] != 0 && h < hidden; h++) {
+                    maxDiff = Math.max(maxDiff, Math.abs(djl[t * hidden + h] - reference[t * hidden + h]));
+                    maxRef = Math.max(maxRef, Math.abs(reference[t * hidden + h]));
+                }
+            }
+            System.out.printf("bge-small, %d MatMuls at 4-bit block-32 weights with dynamic activations: DJL vs engine fake-quant, "
+                    + "max error %.3g of the largest value%n", blockWise, maxDiff / maxRef);
+            assertEquals(12, blockWise);
+            assertTrue(maxDiff / maxRef < TOLERANCE, "relative error " + maxDiff / maxRef);
+        }
+    }
+
     @Test
     void mnistMixedPlanWithEveryFusionModeAndActivationMode() {
         Setup s = setup("mnist/resnet8_bn.onnx", "mnist/mnist_test.npz", "mnist/mnist_calib.npz", QuantizationOptions.defaults());

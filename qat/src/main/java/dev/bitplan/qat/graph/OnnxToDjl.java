@@ -56,9 +56,10 @@ public final class OnnxToDjl {
                 constants.put(t.getName(), TensorConversion.toNDArray(manager, t));
             }
         }
+        List<String> outputs = model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
         List<NodeProto> nodes = new ArrayList<>();
         List<OpKernel> kernels = new ArrayList<>();
-        for (NodeProto n : model.getGraph().getNodeList()) {
+        for (NodeProto n : QdqPairs.fuse(model.getGraph().getNodeList(), Set.copyOf(outputs))) {
             if (n.getOpType().equals("Constant")) {
                 // a constant once, not per run
                 NodeContext ctx = new NodeContext(n, List.of(), opset, manager);
@@ -72,7 +73,6 @@ public final class OnnxToDjl {
         model.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
         List<String> inputs = model.getGraph().getInputList().stream().map(ValueInfoProto::getName)
                 .filter(name -> !initializers.contains(name)).toList();
-        List<String> outputs = model.getGraph().getOutputList().stream().map(ValueInfoProto::getName).toList();
         return new DjlGraph(nodes, kernels, constants, new LinkedHashMap<>(computed), inputs, outputs, opset);
     }
 

@@ -1,7 +1,6 @@
 package dev.bitplan.qat.graph;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -9,11 +8,10 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The engine's Q/DQ pairs as fake quantization with the straight-through estimator. QuantizeLinear writes its integers
- * as floats, so that the gradient can pass to the DequantizeLinear that reads them: forward, exactly ONNX's
- * {@code q = clip(round_half_even(x / s) + z, qmin, qmax)} and {@code x^ = (q - z) s}; backward, the identity where
- * {@code round(x / s) + z} lies inside [qmin, qmax] and zero outside. Scales and zero points are constants (calibrated,
- * or computed per batch by DynamicQuantizeLinear), never trained.
+ * The engine's Q/DQ pairs as fake quantization with the straight-through estimator (see {@link FakeQuant}). A
+ * QuantizeLinear that only its DequantizeLinear reads is one fused node ({@link QdqPairs}), computed without leaving
+ * float; a lone QuantizeLinear writes its integers as floats, so that the gradient can pass to whatever reads them.
+ * Scales and zero points are constants (calibrated, or computed per batch by DynamicQuantizeLinear), never trained.
  */
 final class QuantOps {
 
@@ -24,25 +22,48 @@ final class QuantOps {
         ops.put("QuantizeLinear", QuantOps::quantize);
         ops.put("DequantizeLinear", QuantOps::dequantize);
         ops.put("DynamicQuantizeLinear", QuantOps::dynamicQuantize);
+        ops.put(QdqPairs.FAKE_QUANTIZE, QuantOps::fakeQuantize);
+        ops.put(QdqPairs.DYNAMIC_FAKE_QUANTIZE, QuantOps::dynamicFakeQuantize);
+    }
+
+    /** The integer range of a QuantizeLinear's output type, which its zero point's type gives (uint8 without one). */
+    private record Grid(float qmin, float qmax) {
+        static Grid of(NodeContext c) {
+            DataType type = c.has(2) ? c.in(2).getDataType() : DataType.UINT8;
+            return type == DataType.INT8 ? new Grid(-128, 127) : new Grid(0, 255);
+        }
     }
 
     private static NDList quantize(NodeContext c) {
-        if (c.intAttr("block_size", 0) != 0) {
-            throw c.unsupported("block-wise QuantizeLinear");
-        }
+        refuseBlocks(c, "block-wise QuantizeLinear");
         NDArray x = c.in(0);
-        DataType type = c.has(2) ? c.in(2).getDataType() : DataType.UINT8;
-        float qmin = type == DataType.INT8 ? -128 : 0;
-        float qmax = type == DataType.INT8 ? 127 : 255;
+        Grid grid = Grid.of(c);
+        if (perTensor(c.in(1))) {
+            return ElementwiseOps.one(FakeQuant.integerGrid(x, scalar(c.in(1)), zeroPoint(c), grid.qmin(), grid.qmax()));
+        }
         NDArray scale = perAxis(c, c.in(1), x);
-        NDArray zero = c.has(2) ? perAxis(c, c.in(2), x).toType(DataType.FLOAT32, false) : x.getManager().create(0f);
-        return ElementwiseOps.one(FakeQuant.straightThrough(x, scale, zero, qmin, qmax));
+        NDArray zero = c.has(2) ? perAxis(c, c.in(2), x).toType(DataType.FLOAT32, false) : scale.zerosLike();
+        NDArray lo = zero.neg().add(grid.qmin()).mul(scale);
+        NDArray hi = zero.neg().add(grid.qmax()).mul(scale);
+        return ElementwiseOps.one(FakeQuant.integerGrid(x, scale, zero, lo, hi));
+    }
+
+    /** QuantizeLinear then DequantizeLinear with the same scale and zero point, in one: the inputs are the Q's. */
+    private static NDList fakeQuantize(NodeContext c) {
+        refuseBlocks(c, "block-wise QuantizeLinear");
+        NDArray x = c.in(0);
+        Grid grid = Grid.of(c);
+        if (perTensor(c.in(1))) {
+            return ElementwiseOps.one(perTensor(c, x, scalar(c.in(1)), zeroPoint(c), grid));
+        }
+        NDArray scale = perAxis(c, c.in(1), x);
+        NDArray zero = c.has(2) ? perAxis(c, c.in(2), x).toType(DataType.FLOAT32, false) : scale.zerosLike();
+        return ElementwiseOps.one(FakeQuant.dequantized(x, scale, zero.neg().add(grid.qmin()).mul(scale),
+                zero.neg().add(grid.qmax()).mul(scale)));
     }
 
     private static NDList dequantize(NodeContext c) {
-        if (c.intAttr("block_size", 0) != 0) {
-            throw c.unsupported("block-wise DequantizeLinear (the fake-quant form stores such weights as floats)");
-        }
+        refuseBlocks(c, "block-wise DequantizeLinear (the fake-quant form stores such weights as floats)");
         NDArray q = c.in(0);
         if (!q.getDataType().isFloating()) {
             q = q.toType(DataType.FLOAT32, false);
@@ -54,19 +75,59 @@ final class QuantOps {
         return ElementwiseOps.one(q.mul(scale));
     }
 
-    /**
-     * ONNX Runtime's DynamicQuantizeLinear: the range of the whole tensor widened to hold 0, {@code s = (max - min) / 255},
-     * {@code z = round(clip(-min / s, 0, 255))}, then uint8 quantization with these.
-     */
+    /** A lone DynamicQuantizeLinear: its three outputs, the integers as floats. */
     private static NDList dynamicQuantize(NodeContext c) {
         NDArray x = c.in(0);
-        NDArray detached = x.stopGradient();
-        NDArray lo = detached.min().minimum(0f);
-        NDArray hi = detached.max().maximum(0f);
-        NDArray scale = hi.sub(lo).div(255f);
-        scale = NDArrays.where(scale.eq(0f), scale.onesLike(), scale);
-        NDArray zero = lo.neg().div(scale).clip(0f, 255f).round();
-        return new NDList(FakeQuant.straightThrough(x, scale, zero, 0f, 255f), scale, zero);
+        DynamicRange r = DynamicRange.of(x);
+        NDArray q = FakeQuant.integerGrid(x, r.scale(), r.zero(), 0f, 255f);
+        return new NDList(q, x.getManager().create(r.scale()), x.getManager().create(r.zero()));
+    }
+
+    /** DynamicQuantizeLinear and the DequantizeLinear of its three outputs, in one. */
+    private static NDList dynamicFakeQuantize(NodeContext c) {
+        NDArray x = c.in(0);
+        DynamicRange r = DynamicRange.of(x);
+        return ElementwiseOps.one(perTensor(c, x, r.scale(), r.zero(), new Grid(0, 255)));
+    }
+
+    private static NDArray perTensor(NodeContext c, NDArray x, float scale, float zero, Grid grid) {
+        return FakeQuant.dequantized(x, scale, zero, grid.qmin(), grid.qmax());
+    }
+
+    /**
+     * ONNX Runtime's DynamicQuantizeLinear parameters: the range of the whole tensor widened to hold 0,
+     * {@code s = (max - min) / 255}, {@code z = round(clip(-min / s, 0, 255))}, in float32 as ORT computes them.
+     */
+    private record DynamicRange(float scale, float zero) {
+        static DynamicRange of(NDArray x) {
+            NDArray detached = x.stopGradient();
+            float lo = Math.min(detached.min().getFloat(), 0f);
+            float hi = Math.max(detached.max().getFloat(), 0f);
+            float scale = (hi - lo) / 255f;
+            if (scale == 0f) {
+                scale = 1f;
+            }
+            float zero = (float) Math.rint(Math.min(255f, Math.max(0f, -lo / scale)));
+            return new DynamicRange(scale, zero);
+        }
+    }
+
+    private static void refuseBlocks(NodeContext c, String what) {
+        if (c.intAttr("block_size", 0) != 0) {
+            throw c.unsupported(what);
+        }
+    }
+
+    private static boolean perTensor(NDArray scale) {
+        return scale.getShape().size() == 1;
+    }
+
+    private static float scalar(NDArray a) {
+        return a.toType(DataType.FLOAT32, false).toFloatArray()[0];
+    }
+
+    private static float zeroPoint(NodeContext c) {
+        return c.has(2) ? scalar(c.in(2)) : 0f;
     }
 
     /** A per-axis scale or zero point shaped to broadcast along its axis of {@code x}; a scalar as is. */

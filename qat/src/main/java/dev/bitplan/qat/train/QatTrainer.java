@@ -13,15 +13,15 @@ import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.qat.DjlRuntime;
 import dev.bitplan.qat.graph.DjlGraph;
 import dev.bitplan.qat.quant.QatModel;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
- * The QAT loop: batches of the training samples in a seeded order, the FP32 teacher and the fake-quant student on each,
- * the distillation loss, one optimizer step. Each step's arrays live in an {@link NDScope} that closes with the step;
+ * The QAT loop: batches of the training samples in a seeded order, the FP32 teacher (one batch ahead, on its own
+ * thread) and the fake-quant student on each, the distillation loss, one optimizer step. Each step's arrays live in an {@link NDScope} that closes with the step;
  * only the parameters and the optimizer's state outlive it. Cancellation is checked before every step.
  */
 public final class QatTrainer {
@@ -46,63 +46,52 @@ public final class QatTrainer {
         NDList parameters = student.parameters();
         String output = student.graph().outputs().get(0);
         boolean withLabels = config.labelWeight() > 0 && data.labels() != null;
-        Random random = new Random(config.seed());
-        int[] order = shuffled(data.indices(), random);
-        int position = 0;
+        BatchOrder order = new BatchOrder(data.indices(), config.batchSize(), new Random(config.seed()));
         int seen = 0;
         double first = Double.NaN;
         double last = Double.NaN;
         long t0 = System.nanoTime();
-        for (int step = 0; step < total; step++) {
-            if (cancelled.getAsBoolean()) {
-                throw new CancellationException("QAT cancelled after " + step + " of " + total + " steps");
-            }
-            if (position >= order.length) {
-                order = shuffled(data.indices(), random);
-                position = 0;
-            }
-            int[] batch = Arrays.copyOfRange(order, position, Math.min(order.length, position + config.batchSize()));
-            position += batch.length;
-            try (NDScope ignored = new NDScope()) {
-                Map<String, NDArray> feeds = BatchFeeder.feed(manager, data.inputs(), batch);
-                NDArray target = teacher.run(manager, feeds).get(output).stopGradient();
-                NDArray mask = feeds.get(BatchFeeder.ATTENTION_MASK);
-                NDArray labels = withLabels ? manager.create(labelsOf(data, batch)) : null;
-                NDArray value;
-                try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray predicted = student.graph().run(manager, feeds).get(output);
-                    value = loss.loss(predicted, target, mask, labels);
-                    collector.backward(value);
+        try (TeacherAhead teacherAhead = new TeacherAhead(teacher, data, manager)) {
+            int[] batch = order.next();
+            Future<?> targets = teacherAhead.start(batch);
+            for (int step = 0; step < total; step++) {
+                if (cancelled.getAsBoolean()) {
+                    throw new CancellationException("QAT cancelled after " + step + " of " + total + " steps");
                 }
-                last = value.getFloat();
-            }
-            if (step == 0) {
-                first = last;
-            }
-            // outside the step's scope: the optimizer creates its state arrays on the first update, and they must live on
-            for (int i = 0; i < parameters.size(); i++) {
-                NDArray p = parameters.get(i);
-                try (NDArray grad = p.getGradient()) {
-                    optimizer.update("p" + i, p, grad);
-                    grad.subi(grad); // PyTorch accumulates gradients; start the next step from zero
+                int[] next = step + 1 < total ? order.next() : null;
+                Future<?> nextTargets = next == null ? null : teacherAhead.start(next);
+                try (NDScope ignored = new NDScope()) {
+                    Map<String, NDArray> feeds = BatchFeeder.feed(manager, data.inputs(), batch);
+                    NDArray mask = feeds.get(BatchFeeder.ATTENTION_MASK);
+                    NDArray labels = withLabels ? manager.create(labelsOf(data, batch)) : null;
+                    NDArray value;
+                    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        NDArray predicted = student.graph().run(manager, feeds).get(output);
+                        NDArray target = teacherAhead.take(targets, manager);
+                        value = loss.loss(predicted, target, mask, labels);
+                        collector.backward(value);
+                    }
+                    last = value.getFloat();
                 }
+                if (step == 0) {
+                    first = last;
+                }
+                // outside the step's scope: the optimizer creates its state arrays on the first update, and they must live on
+                for (int i = 0; i < parameters.size(); i++) {
+                    NDArray p = parameters.get(i);
+                    try (NDArray grad = p.getGradient()) {
+                        optimizer.update("p" + i, p, grad);
+                        grad.subi(grad); // PyTorch accumulates gradients; start the next step from zero
+                    }
+                }
+                seen += batch.length;
+                listener.onStep(new TrainingStep(step + 1, total, last, schedule.getNewValue(step + 1), seen,
+                        (System.nanoTime() - t0) / 1e9));
+                batch = next;
+                targets = nextTargets;
             }
-            seen += batch.length;
-            listener.onStep(new TrainingStep(step + 1, total, last, schedule.getNewValue(step + 1), seen,
-                    (System.nanoTime() - t0) / 1e9));
         }
         return new TrainingResult(total, seen, (System.nanoTime() - t0) / 1e9, first, last);
-    }
-
-    private static int[] shuffled(int[] indices, Random random) {
-        int[] out = indices.clone();
-        for (int i = out.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = out[i];
-            out[i] = out[j];
-            out[j] = t;
-        }
-        return out;
     }
 
     private static long[] labelsOf(SampleSet data, int[] batch) {
