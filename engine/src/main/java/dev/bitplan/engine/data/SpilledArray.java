@@ -15,31 +15,19 @@ import java.util.Arrays;
  * order) in a raw file, or nowhere when the spill was not asked to keep it. Rows are read with positioned reads, on
  * a channel of each call's own, so any number of threads may read at once, and an interrupted reader (whose channel
  * Java closes) harms no other; files of any size are read, nothing is mapped.
+ *
+ * @param order the byte order the data is stored in
+ * @param file  the raw data file, or null when not kept
  */
-public final class SpilledArray implements ArrayInfo {
+public record SpilledArray(String name, DType dtype, ByteOrder order, long[] shape, Path file) implements ArrayInfo {
 
-    private final String name;
-    private final DType dtype;
-    private final ByteOrder order;
-    private final long[] shape;
-    private final Path file; // null when not kept
+    /** A copy of {@code shape} is kept. */
+    public SpilledArray {
+        shape = shape.clone();
+    }
 
     SpilledArray(String name, NpyHeader header, Path file) {
-        this.name = name;
-        this.dtype = header.dtype();
-        this.order = header.order();
-        this.shape = header.shape();
-        this.file = file;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public DType dtype() {
-        return dtype;
+        this(name, header.dtype(), header.order(), header.shape(), file);
     }
 
     @Override
