@@ -2,6 +2,7 @@ package dev.bitplan.cli;
 
 import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantizationOptions;
+import dev.bitplan.engine.data.StreamedDataset;
 import dev.bitplan.engine.eval.DefaultMetric;
 import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PlanEvaluator;
@@ -63,9 +64,9 @@ final class EngineOptions {
         return samples.calibration();
     }
 
-    /** Every sample of another NPZ file for this model (call {@link #evaluator} first), e.g. training data. */
-    SampleSet wholeFile(Path file) {
-        return EvaluationSamples.whole(loaded, file);
+    /** Every sample of another NPZ file for this model, left on disk (call {@link #evaluator} first), e.g. training data. */
+    StreamedDataset streamedFile(Path file) {
+        return EvaluationSamples.streamed(loaded, file);
     }
 
     /** The options of this run as typed, in order, but {@code --out}: what a benchmark header needs to reproduce it. */

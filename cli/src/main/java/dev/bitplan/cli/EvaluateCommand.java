@@ -69,7 +69,7 @@ final class EvaluateCommand implements Callable<Integer> {
         double deployed;
         QatFigures qat = null;
         if (qatRun) {
-            QatRun run = QatRun.of(eval, engine.calibrationSamples(), engine.wholeFile(qatFlags.trainData), plan, qatFlags.qatEpochs,
+            QatRun run = QatRun.of(eval, engine.calibrationSamples(), engine.streamedFile(qatFlags.trainData), plan, qatFlags.qatEpochs,
                     qatFlags.qatSteps, progress);
             qat = run.figures();
             quantized = qat.qatMetric();
@@ -120,6 +120,8 @@ final class EvaluateCommand implements Callable<Integer> {
             System.out.printf("QAT: PTQ %s -> QAT %s (deployed %s) after %d steps, %.1f s (%.0f samples/s); loss %.4g -> %.4g%n",
                     fmt(q.ptqMetric()), fmt(q.qatMetric()), fmt(q.deployedMetric()), q.steps(), q.seconds(), q.samplesPerSecond(),
                     q.firstLoss(), q.lastLoss());
+            System.out.printf("QAT training data: %,d bytes spilled to disk, %,d held in memory, largest batch %,d bytes%n",
+                    q.trainDataBytesOnDisk(), q.trainDataBytes(), q.peakBatchBytes());
         }
         if (export != null) {
             System.out.println("exported " + export);

@@ -5,7 +5,6 @@ import dev.bitplan.contracts.job.Method;
 import dev.bitplan.contracts.json.Json;
 import dev.bitplan.contracts.search.SearchReport;
 import dev.bitplan.qat.QatCandidateTuner;
-import dev.bitplan.search.CandidateTuner;
 import dev.bitplan.search.PlanSearch;
 import dev.bitplan.search.SearchRequest;
 import java.io.IOException;
@@ -40,10 +39,17 @@ final class SearchCommand implements Callable<Integer> {
         JobSpec spec = spec();
         SearchRequest request = SearchRequest.from(spec, engine.model, engine.data, engine.calibrationData);
         // with --method qat the solver still plans with PTQ sensitivity; the PTQ front's candidates are then fine-tuned
-        CandidateTuner tuner = spec.method() == Method.QAT
+        QatCandidateTuner tuner = spec.method() == Method.QAT
                 ? new QatCandidateTuner(qat.trainData, QatCandidateTuner.budget(spec.qatSteps(), spec.qatEpochs())) : null;
         PlanSearch planSearch = new PlanSearch(request, engine.runtimeOptions(), progress, tuner);
-        SearchReport report = planSearch.run();
+        SearchReport report;
+        try {
+            report = planSearch.run();
+        } finally {
+            if (tuner != null) {
+                tuner.close(); // deletes the training file's spill
+            }
+        }
         write(report, planSearch);
         ReportTable.print(report, System.out);
         System.out.println("wrote " + out.resolve("report.json") + (report.recommended() != null ? " and " + out.resolve("recommended.onnx") : ""));

@@ -51,6 +51,10 @@ class CliTest {
         assertEquals(qat, j.at("/qat/deployedMetric").asDouble(), 2e-3, "its export runs as scored");
         assertTrue(qat > ptq - 0.01 && qat < 1, "a few steps of distillation do not wreck the plan: " + ptq + " -> " + qat);
         assertTrue(j.at("/qat/lastLoss").asDouble() < j.at("/qat/firstLoss").asDouble(), r.out());
+        // the training file is streamed from a spill on disk, a batch in the heap at a time
+        assertEquals(0, j.at("/qat/trainDataBytes").asLong(), r.out());
+        assertEquals(256L * 28 * 28 * 4 + 256 * 8, j.at("/qat/trainDataBytesOnDisk").asLong(), "256 digits and their labels");
+        assertEquals(64L * 28 * 28 * 4, j.at("/qat/peakBatchBytes").asLong(), "64 digits as floats");
         assertTrue(Files.size(exported) > 0);
 
         Cli.Run missing = Cli.run("evaluate", "--model", MODEL, "--data", DATA, "--method", "qat");

@@ -27,7 +27,7 @@ final class SessionCache {
     static final class Entry implements ProgressListener {
         private volatile ProgressListener current = ProgressListener.NONE;
         SearchSession session;
-        /** The QAT step of a job with method qat (it holds the training set, read once per session); null otherwise. */
+        /** The QAT step of a job with method qat (it holds the training set, spilled once per session); null otherwise. */
         CandidateTuner tuner;
 
         synchronized CandidateTuner tuner(Supplier<CandidateTuner> create) {
@@ -64,14 +64,24 @@ final class SessionCache {
             entries.put(key, e);
             while (entries.size() > capacity) {
                 Key eldest = entries.keySet().iterator().next();
-                entries.remove(eldest); // SearchSession holds no native resources between calls: dropping it frees it
+                release(entries.remove(eldest));
             }
         }
         return e;
     }
 
     synchronized void evict(Key key) {
-        entries.remove(key);
+        release(entries.remove(key));
+    }
+
+    /**
+     * SearchSession holds no native resources between calls: dropping it frees it. A QAT tuner holds its training set
+     * spilled to disk, deleted here (the evaluator handles one candidate at a time, so no training reads it now).
+     */
+    private static void release(Entry e) {
+        if (e != null && e.tuner != null) {
+            e.tuner.close();
+        }
     }
 
     synchronized int size() {

@@ -3,14 +3,12 @@ package dev.bitplan.qat;
 import dev.bitplan.contracts.search.Candidate;
 import dev.bitplan.contracts.search.CandidateProposal;
 import dev.bitplan.contracts.search.QatTraining;
-import dev.bitplan.engine.data.DType;
-import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.eval.ProgressListener;
-import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.qat.graph.UnsupportedOpException;
 import dev.bitplan.qat.train.ResidentMemory;
 import dev.bitplan.qat.train.StepListener;
 import dev.bitplan.qat.train.TrainingConfig;
+import dev.bitplan.qat.train.TrainingData;
 import dev.bitplan.qat.train.TrainingResult;
 import dev.bitplan.search.CandidateTuner;
 import dev.bitplan.search.MeasuredCandidate;
@@ -20,7 +18,8 @@ import java.nio.file.Path;
 /**
  * The search's QAT step: a candidate measured with PTQ is fine-tuned by {@link QatEvaluator} on the training file, and
  * the tuned model is measured as PTQ candidates are (metric, export run as deployed, measured latency). A model with an
- * op the importer lacks keeps its PTQ figures, marked with the reason. The training set is read once per tuner.
+ * op the importer lacks keeps its PTQ figures, marked with the reason. The training file is decompressed once per tuner
+ * into a spill on disk that every candidate's training streams its batches from; closing the tuner deletes it.
  */
 public final class QatCandidateTuner implements CandidateTuner {
 
@@ -29,7 +28,7 @@ public final class QatCandidateTuner implements CandidateTuner {
 
     private final Path trainData;
     private final TrainingConfig config;
-    private SampleSet train;
+    private TrainingData train;
 
     public QatCandidateTuner(Path trainData, TrainingConfig config) {
         this.trainData = trainData;
@@ -60,26 +59,27 @@ public final class QatCandidateTuner implements CandidateTuner {
             return new MeasuredCandidate(ptq.candidate().notTuned(e.getMessage()), ptq.exported());
         }
         TrainingResult t = r.training();
+        TrainingData.Footprint data = t.data();
         Candidate tuned = ptq.candidate().tuned(r.qatMetric(), r.deployedMetric(), r.exported().sizeBytes(),
                 session.latencyMillis(r.exported().bytes()),
                 QatTraining.trained(t.steps(), t.samples(), t.seconds(), t.firstLoss(), t.lastLoss(), memory.largest(),
-                        heldBytes(trainingSet(session))));
+                        data.heldBytes(), data.bytesOnDisk(), data.largestBatchBytes()));
         return new MeasuredCandidate(tuned, r.exported());
     }
 
-    /** The training set's arrays as held in memory: floats 4 bytes a value, integers 8 (held as longs). */
-    static long heldBytes(SampleSet set) {
-        long bytes = 0;
-        for (NdArray a : set.inputs().values()) {
-            bytes += (long) a.length() * (a.dtype() == DType.FLOAT32 ? 4 : 8);
-        }
-        return bytes + (set.labels() == null ? 0 : 8L * set.labels().length);
-    }
-
-    private synchronized SampleSet trainingSet(SearchSession session) {
+    private synchronized TrainingData trainingSet(SearchSession session) {
         if (train == null) {
-            train = session.wholeFile(trainData);
+            train = TrainingData.streamed(session.streamedFile(trainData));
         }
         return train;
+    }
+
+    /** Deletes the training file's spill. */
+    @Override
+    public synchronized void close() {
+        if (train != null) {
+            train.close();
+            train = null;
+        }
     }
 }

@@ -28,9 +28,10 @@ import dev.bitplan.qat.train.DistillationLoss;
 import dev.bitplan.qat.train.QatTrainer;
 import dev.bitplan.qat.train.StepListener;
 import dev.bitplan.qat.train.TrainingConfig;
+import dev.bitplan.qat.train.TrainingData;
 import dev.bitplan.qat.train.TrainingResult;
-import java.util.Arrays;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 
 /**
  * PTQ and QAT of one plan side by side, for the evaluator and the command line: the plan's PTQ metric as the engine
@@ -82,7 +83,7 @@ public final class QatEvaluator {
                          int scalesMoved, TrainingResult training, ExportedModel exported, ModelProto tunedModel) {
     }
 
-    public Result evaluate(QuantPlan plan, SampleSet train, TrainingConfig config, StepListener listener, BooleanSupplier cancelled) {
+    public Result evaluate(QuantPlan plan, TrainingData train, TrainingConfig config, StepListener listener, BooleanSupplier cancelled) {
         return evaluate(plan, ptq.evaluate(plan), true, train, config, listener, cancelled);
     }
 
@@ -90,12 +91,12 @@ public final class QatEvaluator {
      * For a search, which has scored the plan with PTQ already: {@code ptqMetric} is taken as given, and the trained graph
      * is not scored on its own (a diagnostic pass over the validation samples; {@link Result#trainedGraphMetric} is NaN).
      */
-    public Result evaluateMeasured(QuantPlan plan, double ptqMetric, SampleSet train, TrainingConfig config, StepListener listener,
+    public Result evaluateMeasured(QuantPlan plan, double ptqMetric, TrainingData train, TrainingConfig config, StepListener listener,
                                    BooleanSupplier cancelled) {
         return evaluate(plan, ptqMetric, false, train, config, listener, cancelled);
     }
 
-    private Result evaluate(QuantPlan plan, double ptqMetric, boolean scoreTrainedGraph, SampleSet train, TrainingConfig config,
+    private Result evaluate(QuantPlan plan, double ptqMetric, boolean scoreTrainedGraph, TrainingData train, TrainingConfig config,
                             StepListener listener, BooleanSupplier cancelled) {
         try (NDManager manager = DjlRuntime.newManager()) {
             DjlGraph teacher = OnnxToDjl.importModel(ptq.floatModel().folded().proto(), manager);
@@ -125,15 +126,17 @@ public final class QatEvaluator {
 
     /** {@link #outputs(DjlGraph, NDManager, SampleSet)} in batches of {@code batch}. */
     public static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples, int batch) {
-        int[] indices = samples.indices();
+        int count = samples.size();
+        TrainingData rows = TrainingData.held(samples);
         NdArray mask = samples.inputs().get(BatchFeeder.ATTENTION_MASK);
         int tokens = mask == null ? 0 : (int) mask.shape()[1];
         float[] out = null;
         int width = 0;
-        for (int start = 0; start < indices.length; start += batch) {
-            int[] picked = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + batch));
+        for (int start = 0; start < count; start += batch) {
+            int[] picked = IntStream.range(start, Math.min(count, start + batch)).toArray();
             try (NDScope ignored = new NDScope()) {
-                NDArray y = graph.run(manager, BatchFeeder.feed(manager, samples.inputs(), picked)).get(graph.outputs().get(0));
+                NDArray y = graph.run(manager, BatchFeeder.feed(manager, rows.batch(picked, false).inputs()))
+                        .get(graph.outputs().get(0));
                 float[] values = y.toFloatArray();
                 int perSample = values.length / picked.length;
                 long[] shape = y.getShape().getShape();
@@ -141,7 +144,7 @@ public final class QatEvaluator {
                 int rowWidth = trimmed ? perSample / (int) shape[1] * tokens : perSample;
                 if (out == null) {
                     width = rowWidth;
-                    out = new float[width * indices.length];
+                    out = new float[width * count];
                 }
                 for (int k = 0; k < picked.length; k++) {
                     System.arraycopy(values, k * perSample, out, (start + k) * width, perSample);

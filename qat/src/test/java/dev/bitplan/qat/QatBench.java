@@ -15,6 +15,7 @@ import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.qat.train.TrainingConfig;
+import dev.bitplan.qat.train.TrainingData;
 import java.util.Arrays;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,10 +37,11 @@ class QatBench {
         OnnxModel loaded = ModelLoader.load(Fixtures.file("fashion/resnet8_fmnist.onnx"));
         EvaluationSamples samples = EvaluationSamples.load(loaded, Fixtures.file("fashion/fmnist_test.npz"),
                 Fixtures.file("fashion/fmnist_calib.npz"), 512, 7);
-        SampleSet train = EvaluationSamples.whole(loaded, Fixtures.file("fashion/fmnist_train_20k.npz"));
         QatEvaluator qat = new QatEvaluator(PreparedModel.of(loaded), samples.calibration(), samples.validation(), options,
                 Metric.ACCURACY, RuntimeOptions.defaults(), ProgressListener.NONE);
-        report(what, qat.evaluate(plan, train, TrainingConfig.defaults().withEpochs(1), QatBench::progress, () -> false));
+        try (TrainingData train = TrainingData.streamed(EvaluationSamples.streamed(loaded, Fixtures.file("fashion/fmnist_train_20k.npz")))) {
+            report(what, qat.evaluate(plan, train, TrainingConfig.defaults().withEpochs(1), QatBench::progress, () -> false));
+        }
     }
 
     private static void progress(dev.bitplan.qat.train.TrainingStep s) {
@@ -95,7 +97,7 @@ class QatBench {
         QatEvaluator qat = new QatEvaluator(model, all.calibration(), validation, QuantizationOptions.defaults(), Metric.SENTENCE_COSINE,
                 RuntimeOptions.defaults(), ProgressListener.NONE);
         int steps = Integer.getInteger("qat.bench.bgeSteps", 200);
-        report("bge-small mixed 4/8, " + steps + " steps of 16 (" + train.size() + " training sentences)", qat.evaluate(plan, train,
+        report("bge-small mixed 4/8, " + steps + " steps of 16 (" + train.size() + " training sentences)", qat.evaluate(plan, TrainingData.held(train),
                 TrainingConfig.defaults().withSteps(steps).withBatchSize(16).withLearningRate(1e-5), QatBench::progress, () -> false));
     }
 }

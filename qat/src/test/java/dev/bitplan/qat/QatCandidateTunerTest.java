@@ -57,8 +57,10 @@ class QatCandidateTunerTest {
         assertEquals(c.qatMetric(), c.metric(), 1e-12, "the candidate's metric is the tuned model's");
         assertEquals(4, c.qat().steps());
         assertNull(c.qat().skipped());
-        assertTrue(c.qat().trainDataBytes() >= 256L * 28 * 28 * 4, "256 digits held as floats: " + c.qat().trainDataBytes());
-        assertTrue(c.qat().peakResidentBytes() > c.qat().trainDataBytes(), "the process's resident memory while training");
+        assertEquals(0, c.qat().trainDataBytes(), "the training file is streamed: nothing of it stays in the heap");
+        assertTrue(c.qat().trainDataBytesOnDisk() >= 256L * 28 * 28, "256 digits decompressed to disk: " + c.qat().trainDataBytesOnDisk());
+        assertEquals(64L * 28 * 28 * 4, c.qat().peakBatchBytes(), "a batch of 64 digits held as floats");
+        assertTrue(c.qat().peakResidentBytes() > c.qat().trainDataBytesOnDisk(), "the process's resident memory while training");
         assertEquals(List.of(1, 2, 3, 4), steps.stream().map(s -> s[0]).toList(), "progress per training step");
         assertNotNull(c.latencyMs());
         assertEquals(tuned.exported().sizeBytes(), c.exportedBytes());

@@ -9,7 +9,6 @@ import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.PlanEvaluator;
 import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
-import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
@@ -19,6 +18,7 @@ import dev.bitplan.qat.train.DistillationLoss;
 import dev.bitplan.qat.train.QatTrainer;
 import dev.bitplan.qat.train.StepListener;
 import dev.bitplan.qat.train.TrainingConfig;
+import dev.bitplan.qat.train.TrainingData;
 import dev.bitplan.qat.train.TrainingResult;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,12 +37,12 @@ class QatSpeedBench {
         OnnxModel loaded = ModelLoader.load(Fixtures.file("fashion/resnet8_fmnist.onnx"));
         EvaluationSamples samples = EvaluationSamples.load(loaded, Fixtures.file("fashion/fmnist_test.npz"),
                 Fixtures.file("fashion/fmnist_calib.npz"), 512, 7);
-        SampleSet train = EvaluationSamples.whole(loaded, Fixtures.file("fashion/fmnist_train_20k.npz"));
         PlanEvaluator ptq = new PlanEvaluator(PreparedModel.of(loaded), samples.calibration(), samples.validation(),
                 QuantizationOptions.defaults(), Metric.ACCURACY, RuntimeOptions.defaults(), ProgressListener.NONE);
         QuantPlan plan = QuantPlan.uniform(4, 8);
         int steps = Integer.getInteger("qat.speed.steps", 150);
-        try (NDManager manager = DjlRuntime.newManager()) {
+        try (NDManager manager = DjlRuntime.newManager();
+             TrainingData train = TrainingData.streamed(EvaluationSamples.streamed(loaded, Fixtures.file("fashion/fmnist_train_20k.npz")))) {
             QatModel student = QatModel.of(ptq.quantizer(), plan, manager);
             var teacher = OnnxToDjl.importModel(ptq.floatModel().folded().proto(), manager);
             DistillationLoss loss = new DistillationLoss(Metric.ACCURACY, 1, 0);

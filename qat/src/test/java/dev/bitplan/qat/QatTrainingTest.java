@@ -23,6 +23,7 @@ import dev.bitplan.qat.quant.QatModel;
 import dev.bitplan.qat.train.DistillationLoss;
 import dev.bitplan.qat.train.QatTrainer;
 import dev.bitplan.qat.train.TrainingConfig;
+import dev.bitplan.qat.train.TrainingData;
 import dev.bitplan.qat.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,12 +47,14 @@ class QatTrainingTest {
         OnnxModel loaded = ModelLoader.load(Fixtures.file("fashion/resnet8_fmnist.onnx"));
         EvaluationSamples samples = EvaluationSamples.load(loaded, Fixtures.file("fashion/fmnist_test.npz"),
                 Fixtures.file("fashion/fmnist_calib.npz"), 512, 7);
-        SampleSet train = EvaluationSamples.whole(loaded, Fixtures.file("fashion/fmnist_train_20k.npz"));
         QatEvaluator qat = new QatEvaluator(PreparedModel.of(loaded), samples.calibration(), first(samples.validation(), 3000),
                 QuantizationOptions.defaults(), Metric.ACCURACY, RuntimeOptions.defaults(), ProgressListener.NONE);
         List<TrainingStep> steps = new ArrayList<>();
-        QatEvaluator.Result r = qat.evaluate(QuantPlan.uniform(4, 8), train, TrainingConfig.defaults().withSteps(40), steps::add,
-                () -> false);
+        QatEvaluator.Result r;
+        // the 20,000 training images streamed from their spill on disk, a batch at a time
+        try (TrainingData train = TrainingData.streamed(EvaluationSamples.streamed(loaded, Fixtures.file("fashion/fmnist_train_20k.npz")))) {
+            r = qat.evaluate(QuantPlan.uniform(4, 8), train, TrainingConfig.defaults().withSteps(40), steps::add, () -> false);
+        }
         System.out.printf("fashion W4A8 on 3000 test images: FP32 %.4f, PTQ %.4f, QAT (40 steps of 64) %.4f, deployed %.4f, "
                 + "trained graph %.4f; loss %.4f -> %.4f; %.0f samples/s%n", r.fp32Metric(), r.ptqMetric(), r.qatMetric(),
                 r.deployedMetric(), r.trainedGraphMetric(), r.training().firstLoss(), r.training().lastLoss(),
@@ -63,6 +66,12 @@ class QatTrainingTest {
         assertEquals(r.qatMetric(), r.deployedMetric(), 0.002, "the export as deployed");
         assertEquals(r.trainedGraphMetric(), r.qatMetric(), 0.005, "the engine's scoring of the written-back model vs the DJL graph");
         assertEquals(0, r.scalesMoved(), "the engine derives the trained grids from the written-back weights");
+        TrainingData.Footprint data = r.training().data();
+        System.out.printf("training data: %,d bytes on disk, %,d held, largest batch %,d bytes%n", data.bytesOnDisk(),
+                data.heldBytes(), data.largestBatchBytes());
+        assertEquals(20_000L * 28 * 28 * 4 + 20_000L * 8, data.bytesOnDisk(), "the images and labels decompressed to disk");
+        assertEquals(0, data.heldBytes(), "nothing of the training set stays in the heap between steps");
+        assertEquals(64L * 28 * 28 * 4, data.largestBatchBytes(), "one batch of 64 images (labels not read for distillation)");
     }
 
     private record Mnist(PlanEvaluator engine, SampleSet train) {
@@ -83,7 +92,7 @@ class QatTrainingTest {
             QatModel student = QatModel.of(m.engine().quantizer(), QuantPlan.uniform(4, 8), manager);
             var teacher = OnnxToDjl.importModel(m.engine().floatModel().folded().proto(), manager);
             new QatTrainer(config, new DistillationLoss(Metric.ACCURACY, config.temperature(), config.labelWeight()))
-                    .train(student, teacher, m.train(), manager, seen::add, cancelled);
+                    .train(student, teacher, TrainingData.held(m.train()), manager, seen::add, cancelled);
             return student.tunedFloatModel().model().toByteArray();
         }
     }

@@ -9,7 +9,7 @@ import dev.bitplan.engine.eval.ProgressListener;
  * stay free of the training engine.
  */
 @FunctionalInterface
-public interface CandidateTuner {
+public interface CandidateTuner extends AutoCloseable {
 
     /**
      * @param ptq       the candidate as {@link SearchSession#measure} measured it
@@ -18,4 +18,9 @@ public interface CandidateTuner {
      *         candidate marked with why it was not tuned
      */
     MeasuredCandidate tune(SearchSession session, CandidateProposal proposal, MeasuredCandidate ptq, ProgressListener progress);
+
+    /** Releases what the tuner holds between candidates (e.g. a training set spilled to disk); nothing by default. */
+    @Override
+    default void close() {
+    }
 }

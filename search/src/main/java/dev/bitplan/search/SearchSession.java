@@ -19,6 +19,7 @@ import dev.bitplan.contracts.search.TensorRangeReport;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.calib.RangeReports;
 import dev.bitplan.engine.cost.CostModel;
+import dev.bitplan.engine.data.StreamedDataset;
 import dev.bitplan.engine.eval.DefaultMetric;
 import dev.bitplan.engine.eval.EvaluationSamples;
 import dev.bitplan.engine.eval.EvaluationSamples.SearchSplit;
@@ -232,9 +233,12 @@ public final class SearchSession {
         return split.calibration();
     }
 
-    /** Every sample of an NPZ file, read for this session's model (e.g. a QAT training set). */
-    public SampleSet wholeFile(Path file) {
-        return EvaluationSamples.whole(loaded, file);
+    /**
+     * Every sample of an NPZ file, checked for this session's model and left on disk (e.g. a QAT training set): batches
+     * are read from a spill the caller closes.
+     */
+    public StreamedDataset streamedFile(Path file) {
+        return EvaluationSamples.streamed(loaded, file);
     }
 
     /** Measured batch-1 latency of a deployable model, as candidates' latencies are measured. */

@@ -12,9 +12,12 @@ package dev.bitplan.contracts.report;
  * @param seconds          wall time of the training
  * @param firstLoss        the distillation loss of the first step
  * @param lastLoss         and of the last
+ * @param trainDataBytes   the training data's values kept in the heap between steps (0: streamed from disk)
+ * @param trainDataBytesOnDisk the training file decompressed into a spill on disk, read a batch at a time
+ * @param peakBatchBytes   the largest batch's values in the heap (floats 4 bytes a value, integers 8)
  */
 public record QatFigures(double ptqMetric, double qatMetric, double deployedMetric, int steps, int samples, double seconds,
-                         double firstLoss, double lastLoss) {
+                         double firstLoss, double lastLoss, long trainDataBytes, long trainDataBytesOnDisk, long peakBatchBytes) {
 
     public double samplesPerSecond() {
         return seconds > 0 ? samples / seconds : 0;

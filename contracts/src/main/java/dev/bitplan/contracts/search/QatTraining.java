@@ -12,19 +12,24 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param lastLoss  and of the last
  * @param peakResidentBytes the process's largest resident memory seen at a training step (JVM heap, ONNX Runtime and
  *                          libtorch together; null where the OS does not say)
- * @param trainDataBytes    the training set as held in memory during training (read whole, a batch copied per step)
+ * @param trainDataBytes    the training set's values kept in the heap between steps: 0 for a training file, which is
+ *                          streamed from a spill on disk
+ * @param trainDataBytesOnDisk the spill: the training file's arrays decompressed into raw files, deleted after the job
+ * @param peakBatchBytes    the largest batch's values in the heap (floats 4 bytes a value, integers 8), the most the
+ *                          training data takes there at one time per batch in flight
  * @param skipped   why this candidate was not fine-tuned (an op the QAT importer lacks, not on the PTQ front); null when trained
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QatTraining(Integer steps, Integer samples, Double seconds, Double firstLoss, Double lastLoss, Long peakResidentBytes,
-                          Long trainDataBytes, String skipped) {
+                          Long trainDataBytes, Long trainDataBytesOnDisk, Long peakBatchBytes, String skipped) {
 
     public static QatTraining trained(int steps, int samples, double seconds, double firstLoss, double lastLoss, Long peakResidentBytes,
-                                      long trainDataBytes) {
-        return new QatTraining(steps, samples, seconds, firstLoss, lastLoss, peakResidentBytes, trainDataBytes, null);
+                                      long trainDataBytes, long trainDataBytesOnDisk, long peakBatchBytes) {
+        return new QatTraining(steps, samples, seconds, firstLoss, lastLoss, peakResidentBytes, trainDataBytes, trainDataBytesOnDisk,
+                peakBatchBytes, null);
     }
 
     public static QatTraining skipped(String reason) {
-        return new QatTraining(null, null, null, null, null, null, null, reason);
+        return new QatTraining(null, null, null, null, null, null, null, null, null, reason);
     }
 }

@@ -4,8 +4,13 @@ import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -37,15 +42,39 @@ public final class Dataset {
 
     /** Checks {@code npz} against the model's inputs; throws InvalidInputException naming the array at fault. */
     public static Dataset forModel(NpzFile npz, List<InputSpec> modelInputs) {
+        Match<NdArray> match = match(npz.arrays(), modelInputs);
+        List<NdArray> converted = new ArrayList<>();
+        for (int i = 0; i < match.inputs().size(); i++) {
+            converted.add(convert(match.inputs().get(i), modelInputs.get(i)));
+        }
+        return new Dataset(modelInputs, converted, match.labels() == null ? null : match.labels().toLongArray(),
+                match.sampleCount());
+    }
+
+    /**
+     * The arrays of a file matched to a model's inputs by name, shape and element type, as {@link #forModel} matches
+     * them, without looking at their values.
+     *
+     * @param inputs      the array that feeds each model input, in model order
+     * @param labels      the labels array, or null when the file has none
+     * @param sampleCount the samples every array holds
+     */
+    public record Match<A extends ArrayInfo>(List<A> inputs, A labels, int sampleCount) {
+    }
+
+    /** Matches {@code arrays} (a file's, in file order) to the model's inputs; throws as {@link #forModel} does. */
+    public static <A extends ArrayInfo> Match<A> match(List<A> arrays, List<InputSpec> modelInputs) {
         if (modelInputs.isEmpty()) {
             throw new InvalidInputException(Problem.UNUSABLE, "the model declares no inputs, so no dataset can feed it");
         }
-        List<NdArray> raw = new ArrayList<>();
+        Map<String, A> byName = new LinkedHashMap<>();
+        arrays.forEach(a -> byName.put(a.name(), a));
+        List<A> raw = new ArrayList<>();
         for (InputSpec spec : modelInputs) {
-            raw.add(npz.get(arrayNameFor(spec, npz, modelInputs)));
+            raw.add(byName.get(arrayNameFor(spec, byName, modelInputs)));
         }
         boolean labelsAreInput = modelInputs.stream().anyMatch(s -> s.name().equals(LABELS_ARRAY));
-        NdArray labelArray = !labelsAreInput && npz.contains(LABELS_ARRAY) ? npz.get(LABELS_ARRAY) : null;
+        A labelArray = !labelsAreInput ? byName.get(LABELS_ARRAY) : null;
 
         for (int i = 0; i < raw.size(); i++) {
             checkShape(raw.get(i), modelInputs.get(i));
@@ -58,19 +87,26 @@ public final class Dataset {
             throw new InvalidInputException(Problem.UNUSABLE, "the dataset is empty: array '" + raw.get(0).name()
                     + "' has 0 samples");
         }
-        List<NdArray> converted = new ArrayList<>();
-        for (int i = 0; i < raw.size(); i++) {
-            converted.add(convert(raw.get(i), modelInputs.get(i)));
-        }
-        return new Dataset(modelInputs, converted, labelArray == null ? null : labelArray.toLongArray(), sampleCount);
+        return new Match<>(List.copyOf(raw), labelArray, sampleCount);
     }
 
-    private static String arrayNameFor(InputSpec spec, NpzFile npz, List<InputSpec> modelInputs) {
-        if (npz.contains(spec.name())) {
+    /** The names of the arrays {@link #match} may pick for these model inputs: the others need not be kept. */
+    public static Predicate<String> mayFeed(List<InputSpec> modelInputs) {
+        Set<String> names = new HashSet<>();
+        modelInputs.forEach(s -> names.add(s.name()));
+        names.add(LABELS_ARRAY);
+        if (modelInputs.size() == 1) {
+            names.add(SINGLE_INPUT_ARRAY);
+        }
+        return names::contains;
+    }
+
+    private static String arrayNameFor(InputSpec spec, Map<String, ? extends ArrayInfo> arrays, List<InputSpec> modelInputs) {
+        if (arrays.containsKey(spec.name())) {
             return spec.name();
         }
         boolean single = modelInputs.size() == 1;
-        if (single && npz.contains(SINGLE_INPUT_ARRAY)) {
+        if (single && arrays.containsKey(SINGLE_INPUT_ARRAY)) {
             return SINGLE_INPUT_ARRAY;
         }
         String expected = modelInputs.stream().map(s -> "'" + s.name() + "' " + InputSpec.describe(s.shape()))
@@ -78,12 +114,12 @@ public final class Dataset {
         throw new InvalidInputException(Problem.UNUSABLE, "the dataset has no array for model input '" + spec.name()
                 + "': name it '" + spec.name() + "'"
                 + (single && !spec.name().equals(SINGLE_INPUT_ARRAY) ? " (or '" + SINGLE_INPUT_ARRAY + "')" : "")
-                + ". The file holds " + (npz.size() == 0 ? "no arrays" : "arrays " + quoted(npz.names()))
+                + ". The file holds " + (arrays.isEmpty() ? "no arrays" : "arrays " + quoted(List.copyOf(arrays.keySet())))
                 + "; the model expects " + expected + (single ? "" : ", one array each")
                 + ", plus optional '" + LABELS_ARRAY + "'");
     }
 
-    private static void checkShape(NdArray array, InputSpec spec) {
+    private static void checkShape(ArrayInfo array, InputSpec spec) {
         long[] shape = array.shape();
         if (shape.length == 0) {
             throw new InvalidInputException(Problem.UNUSABLE, "array '" + array.name() + "' is a single value; its "
@@ -113,7 +149,7 @@ public final class Dataset {
         }
     }
 
-    private static void checkLabels(NdArray labels) {
+    private static void checkLabels(ArrayInfo labels) {
         DType t = labels.dtype();
         if (t.isFloating() || t == DType.BOOL) {
             throw new InvalidInputException(Problem.UNUSABLE, "array '" + LABELS_ARRAY + "' holds " + typeName(t)
@@ -126,8 +162,8 @@ public final class Dataset {
         }
     }
 
-    private static int commonSampleCount(List<NdArray> inputs, NdArray labels) {
-        List<NdArray> all = new ArrayList<>(inputs);
+    private static int commonSampleCount(List<? extends ArrayInfo> inputs, ArrayInfo labels) {
+        List<ArrayInfo> all = new ArrayList<>(inputs);
         if (labels != null) {
             all.add(labels);
         }
@@ -142,40 +178,63 @@ public final class Dataset {
     }
 
     /** The array in the model's element type, named after the model input; rejects NaN, Inf and overflow. */
-    private static NdArray convert(NdArray array, InputSpec spec) {
-        long[] shape = array.shape();
-        switch (spec.dtype()) {
-            case FLOAT32 -> {
-                float[] values = array.toFloatArray();
-                int nan = 0;
-                int inf = 0;
-                for (float v : values) {
-                    nan += Float.isNaN(v) ? 1 : 0;
-                    inf += Float.isInfinite(v) ? 1 : 0;
+    static NdArray convert(NdArray array, InputSpec spec) {
+        ValueCheck check = new ValueCheck(array, spec);
+        NdArray converted = check.convert(array);
+        check.finish();
+        return converted;
+    }
+
+    /**
+     * The values of one array converted to a model input's element type part by part, as they are read: integers out
+     * of the input's range are refused at once, NaN and Inf counted over all parts and refused at {@link #finish}.
+     */
+    static final class ValueCheck {
+        private final ArrayInfo whole;
+        private final InputSpec spec;
+        private long nan;
+        private long inf;
+
+        ValueCheck(ArrayInfo whole, InputSpec spec) {
+            this.whole = whole;
+            this.spec = spec;
+        }
+
+        /** {@code part} (some samples of the whole array) in the input's element type, named after the input. */
+        NdArray convert(NdArray part) {
+            long[] shape = part.shape();
+            switch (spec.dtype()) {
+                case FLOAT32 -> {
+                    float[] values = part.toFloatArray();
+                    for (float v : values) {
+                        nan += Float.isNaN(v) ? 1 : 0;
+                        inf += Float.isInfinite(v) ? 1 : 0;
+                    }
+                    return NdArray.ofFloats(spec.name(), shape, values);
                 }
-                requireFinite(array, spec, nan, inf);
-                return NdArray.ofFloats(spec.name(), shape, values);
-            }
-            case FLOAT64 -> {
-                double[] values = array.toDoubleArray();
-                int nan = 0;
-                int inf = 0;
-                for (double v : values) {
-                    nan += Double.isNaN(v) ? 1 : 0;
-                    inf += Double.isInfinite(v) ? 1 : 0;
+                case FLOAT64 -> {
+                    double[] values = part.toDoubleArray();
+                    for (double v : values) {
+                        nan += Double.isNaN(v) ? 1 : 0;
+                        inf += Double.isInfinite(v) ? 1 : 0;
+                    }
+                    return NdArray.ofDoubles(spec.name(), shape, values);
                 }
-                requireFinite(array, spec, nan, inf);
-                return NdArray.ofDoubles(spec.name(), shape, values);
+                default -> {
+                    long[] values = part.toLongArray();
+                    requireInRange(whole, spec, values);
+                    return NdArray.ofLongs(spec.name(), spec.dtype(), shape, values);
+                }
             }
-            default -> {
-                long[] values = array.toLongArray();
-                requireInRange(array, spec, values);
-                return NdArray.ofLongs(spec.name(), spec.dtype(), shape, values);
-            }
+        }
+
+        /** Throws if any part held NaN or Inf. */
+        void finish() {
+            requireFinite(whole, spec, nan, inf);
         }
     }
 
-    private static void requireFinite(NdArray array, InputSpec spec, int nan, int inf) {
+    private static void requireFinite(ArrayInfo array, InputSpec spec, long nan, long inf) {
         if (nan == 0 && inf == 0) {
             return;
         }
@@ -188,11 +247,11 @@ public final class Dataset {
                     + (array.dtype() == spec.dtype() ? ")" : " after conversion to " + typeName(spec.dtype()) + ")"));
         }
         throw new InvalidInputException(Problem.UNUSABLE, "array '" + array.name() + "' contains "
-                + String.join(" and ", bad) + " out of " + array.length()
+                + String.join(" and ", bad) + " out of " + NdArray.elementCount(array.shape())
                 + "; replace them or drop those samples before uploading");
     }
 
-    private static void requireInRange(NdArray array, InputSpec spec, long[] values) {
+    private static void requireInRange(ArrayInfo array, InputSpec spec, long[] values) {
         long min;
         long max;
         switch (spec.dtype()) {

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * storage stays in the natural array type: float[] for FLOAT32, double[] for FLOAT64, long[] for
  * every integer type and bool (0/1).
  */
-public final class NdArray {
+public final class NdArray implements ArrayInfo {
 
     private final String name;
     private final DType dtype;
@@ -55,25 +55,24 @@ public final class NdArray {
         return n;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
+    @Override
     public DType dtype() {
         return dtype;
     }
 
+    @Override
     public long[] shape() {
         return shape.clone();
     }
 
+    @Override
     public int rank() {
-        return shape.length;
-    }
-
-    /** Size of the first axis: the number of samples. */
-    public int sampleCount() {
-        return shape.length == 0 ? 1 : Math.toIntExact(shape[0]);
+        return shape.length; // without the copy shape() makes
     }
 
     /** Number of values in one sample (product of all axes but the first). */

@@ -30,6 +30,42 @@ final class Npy {
      * stream may still deliver before anything is allocated for it.
      */
     static NdArray read(LimitedInputStream in, String name, String what) throws IOException {
+        NpyHeader header = readHeader(in, what);
+        long dataBytes = dataBytes(in, header, what);
+        long count = dataBytes / header.dtype().bytes();
+        if (count > MAX_VALUES) {
+            throw new InvalidInputException(Problem.UNUSABLE, what + " has " + count + " values, more than "
+                    + MAX_VALUES + " that one array can hold here; split it into several files");
+        }
+        chargeWidening(in, header, count, dataBytes);
+        Values values = new Values(header.dtype(), (int) count);
+        int width = header.dtype().bytes();
+        copyData(in, header, dataBytes, what, (buf, length, offset) -> values.decode(
+                ByteBuffer.wrap(buf, 0, length).order(header.order()), (int) (offset / width), length / width));
+        return values.toArray(name, header.shape());
+    }
+
+    /**
+     * Reads one .npy from {@code in} as {@link #read} does, with the same checks and the same count against the
+     * stream's limit, but passes its data bytes to {@code out} as stored (byte order and width unchanged) instead of
+     * holding them: an array of any size streams through a 64 KiB buffer.
+     */
+    static NpyHeader copy(LimitedInputStream in, String what, OutputStream out) throws IOException {
+        NpyHeader header = readHeader(in, what);
+        long dataBytes = dataBytes(in, header, what);
+        chargeWidening(in, header, dataBytes / header.dtype().bytes(), dataBytes);
+        copyData(in, header, dataBytes, what, (buf, length, offset) -> out.write(buf, 0, length));
+        return header;
+    }
+
+    /** {@code bytes}, stored in {@code order} as a .npy stores them, as an array of {@code shape}. */
+    static NdArray decode(String name, DType dtype, ByteOrder order, long[] shape, ByteBuffer bytes) {
+        Values values = new Values(dtype, Math.toIntExact(NdArray.elementCount(shape)));
+        values.decode(bytes.order(order), 0, values.length);
+        return values.toArray(name, shape);
+    }
+
+    private static NpyHeader readHeader(LimitedInputStream in, String what) throws IOException {
         byte[] start = new byte[MAGIC.length + 2];
         int got = readUpTo(in, start, 0, start.length);
         if (got == 0) {
@@ -62,38 +98,39 @@ final class Npy {
         readFully(in, headerBytes, what, "its .npy header");
         // versions 1.0 and 2.0 encode the header in latin-1, 3.0 in utf-8
         String headerText = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        NpyHeader header = NpyHeader.parse(headerText, what);
-        return readData(in, name, what, header);
+        return NpyHeader.parse(headerText, what);
     }
 
-    private static NdArray readData(LimitedInputStream in, String name, String what, NpyHeader header)
-            throws IOException {
-        DType dtype = header.dtype();
-        long[] shape = header.shape();
-        long count;
+    /** The data's size in bytes, checked against what the stream may still deliver. */
+    private static long dataBytes(LimitedInputStream in, NpyHeader header, String what) {
         long dataBytes;
         try {
-            count = NdArray.elementCount(shape);
-            dataBytes = Math.multiplyExact(count, dtype.bytes());
+            dataBytes = Math.multiplyExact(NdArray.elementCount(header.shape()), header.dtype().bytes());
         } catch (ArithmeticException e) {
             throw new InvalidInputException(Problem.CORRUPT, what + " declares an impossible shape "
-                    + Arrays.toString(shape));
+                    + Arrays.toString(header.shape()));
         }
         in.requireRoom(dataBytes);
-        if (count > MAX_VALUES) {
-            throw new InvalidInputException(Problem.UNUSABLE, what + " has " + count + " values, more than "
-                    + MAX_VALUES + " that one array can hold here; split it into several files");
-        }
-        int n = (int) count;
-        long heldBytes = count * (dtype == DType.FLOAT32 ? 4 : 8); // integers and bools are held as long
+        return dataBytes;
+    }
+
+    /** Integers and bools are held as long: the limit counts them at 8 bytes a value, however they are stored. */
+    private static void chargeWidening(LimitedInputStream in, NpyHeader header, long count, long dataBytes) {
+        long heldBytes = count * (header.dtype() == DType.FLOAT32 ? 4 : 8);
         if (heldBytes > dataBytes) {
             in.charge(heldBytes - dataBytes);
         }
-        float[] floats = dtype == DType.FLOAT32 ? new float[n] : null;
-        double[] doubles = dtype == DType.FLOAT64 ? new double[n] : null;
-        long[] longs = dtype.isFloating() ? null : new long[n];
+    }
 
-        ByteOrder order = header.bigEndian() ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+    /** What is done with each chunk of an array's data bytes, {@code offset} bytes into the data. */
+    @FunctionalInterface
+    private interface DataChunks {
+        void accept(byte[] buf, int length, long offset) throws IOException;
+    }
+
+    /** Hands the data on in chunks; it must be exactly as long as the header's shape says. */
+    private static void copyData(LimitedInputStream in, NpyHeader header, long dataBytes, String what, DataChunks chunks)
+            throws IOException {
         byte[] buf = new byte[CHUNK];
         long done = 0;
         while (done < dataBytes) {
@@ -101,51 +138,70 @@ final class Npy {
             int got = readUpTo(in, buf, 0, want);
             if (got < want) {
                 throw new InvalidInputException(Problem.CORRUPT, what + " is cut short: shape "
-                        + Arrays.toString(shape) + " of " + dtype.name().toLowerCase() + " needs " + dataBytes
-                        + " bytes of data but only " + (done + got) + " are present");
+                        + Arrays.toString(header.shape()) + " of " + header.dtype().name().toLowerCase() + " needs "
+                        + dataBytes + " bytes of data but only " + (done + got) + " are present");
             }
-            int at = (int) (done / dtype.bytes());
-            decode(ByteBuffer.wrap(buf, 0, want).order(order), dtype, at, want / dtype.bytes(), floats, doubles, longs);
+            chunks.accept(buf, want, done);
             done += want;
         }
         if (in.read() >= 0) {
             throw new InvalidInputException(Problem.CORRUPT, what + " has more bytes than its header's shape "
-                    + Arrays.toString(shape) + " of " + dtype.name().toLowerCase() + " accounts for ("
+                    + Arrays.toString(header.shape()) + " of " + header.dtype().name().toLowerCase() + " accounts for ("
                     + dataBytes + " bytes of data); the file is damaged");
         }
-        if (floats != null) {
-            return NdArray.ofFloats(name, shape, floats);
-        }
-        return doubles != null ? NdArray.ofDoubles(name, shape, doubles) : NdArray.ofLongs(name, dtype, shape, longs);
     }
 
-    private static void decode(ByteBuffer bb, DType dtype, int at, int n, float[] floats, double[] doubles,
-            long[] longs) {
-        switch (dtype) {
-            case FLOAT32 -> bb.asFloatBuffer().get(floats, at, n);
-            case FLOAT64 -> bb.asDoubleBuffer().get(doubles, at, n);
-            case INT64 -> bb.asLongBuffer().get(longs, at, n);
-            case INT32 -> {
-                for (int i = 0; i < n; i++) {
-                    longs[at + i] = bb.getInt();
+    /** An array's values as held: float[] for float32, double[] for float64, long[] for integers and bool. */
+    private static final class Values {
+        private final DType dtype;
+        private final int length;
+        private final float[] floats;
+        private final double[] doubles;
+        private final long[] longs;
+
+        Values(DType dtype, int length) {
+            this.dtype = dtype;
+            this.length = length;
+            this.floats = dtype == DType.FLOAT32 ? new float[length] : null;
+            this.doubles = dtype == DType.FLOAT64 ? new double[length] : null;
+            this.longs = dtype.isFloating() ? null : new long[length];
+        }
+
+        /** Decodes {@code n} values from {@code bb} into positions {@code at}.. */
+        void decode(ByteBuffer bb, int at, int n) {
+            switch (dtype) {
+                case FLOAT32 -> bb.asFloatBuffer().get(floats, at, n);
+                case FLOAT64 -> bb.asDoubleBuffer().get(doubles, at, n);
+                case INT64 -> bb.asLongBuffer().get(longs, at, n);
+                case INT32 -> {
+                    for (int i = 0; i < n; i++) {
+                        longs[at + i] = bb.getInt();
+                    }
                 }
-            }
-            case INT8 -> {
-                for (int i = 0; i < n; i++) {
-                    longs[at + i] = bb.get();
+                case INT8 -> {
+                    for (int i = 0; i < n; i++) {
+                        longs[at + i] = bb.get();
+                    }
                 }
-            }
-            case UINT8 -> {
-                for (int i = 0; i < n; i++) {
-                    longs[at + i] = bb.get() & 0xFF;
+                case UINT8 -> {
+                    for (int i = 0; i < n; i++) {
+                        longs[at + i] = bb.get() & 0xFF;
+                    }
                 }
-            }
-            case BOOL -> {
-                for (int i = 0; i < n; i++) {
-                    longs[at + i] = bb.get() != 0 ? 1 : 0; // numpy treats any nonzero byte as True
+                case BOOL -> {
+                    for (int i = 0; i < n; i++) {
+                        longs[at + i] = bb.get() != 0 ? 1 : 0; // numpy treats any nonzero byte as True
+                    }
                 }
+                default -> throw new IllegalStateException("no decoder for " + dtype);
             }
-            default -> throw new IllegalStateException("no decoder for " + dtype);
+        }
+
+        NdArray toArray(String name, long[] shape) {
+            if (floats != null) {
+                return NdArray.ofFloats(name, shape, floats);
+            }
+            return doubles != null ? NdArray.ofDoubles(name, shape, doubles) : NdArray.ofLongs(name, dtype, shape, longs);
         }
     }
 

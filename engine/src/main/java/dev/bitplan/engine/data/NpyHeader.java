@@ -2,6 +2,7 @@ package dev.bitplan.engine.data;
 
 import dev.bitplan.engine.InvalidInputException;
 import dev.bitplan.engine.InvalidInputException.Problem;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,11 @@ record NpyHeader(DType dtype, boolean bigEndian, long[] shape) {
         }
         long[] shape = shape(dict.get("shape"), what);
         return new NpyHeader(dtypeOf(code, what), code.startsWith(">"), shape);
+    }
+
+    /** The byte order the data is stored in. */
+    ByteOrder order() {
+        return bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
     }
 
     /** The header dict numpy writes for this type and shape, without padding. */

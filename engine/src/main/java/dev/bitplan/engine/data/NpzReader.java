@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -68,6 +69,34 @@ public final class NpzReader {
      * .npy, gives the array its name ("digits.npy" holds array "digits"). Does not close {@code in}.
      */
     public NpzFile read(InputStream in, String fileName) throws IOException {
+        return NpzFile.of(readArrays(in, fileName, Npy::read));
+    }
+
+    /**
+     * Reads an .npz or .npy file as {@link #read(Path)} does, with the same checks and limits, but decompresses the
+     * data of the arrays {@code keep} names into raw files of a new directory under {@code java.io.tmpdir}, one pass
+     * through a small buffer, instead of holding them; the other arrays are read through and only described. Nothing
+     * is left on disk when this throws; closing the result deletes the files.
+     */
+    public NpzSpill spill(Path file, Predicate<String> keep) throws IOException {
+        NpzSpill spill = NpzSpill.createIn(Files.createTempDirectory("bitplan-npz-"));
+        try (InputStream in = Files.newInputStream(file)) {
+            readArrays(in, file.getFileName().toString(), (data, name, what) ->
+                    spill.add(data, name, what, keep.test(name)));
+            return spill;
+        } catch (IOException | RuntimeException e) {
+            spill.close();
+            throw e;
+        }
+    }
+
+    /** What is made of one array as it is read; {@code what} names it in messages. */
+    @FunctionalInterface
+    interface ArrayReader<T> {
+        T read(LimitedInputStream data, String name, String what) throws IOException;
+    }
+
+    private <T> List<T> readArrays(InputStream in, String fileName, ArrayReader<T> reader) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(new FilterInputStream(in) {
             @Override
             public void close() {
@@ -84,12 +113,12 @@ public final class NpzReader {
         }
         try {
             if (startsWith(head, got, ZIP_LOCAL_HEADER) || startsWith(head, got, ZIP_EMPTY_ARCHIVE)) {
-                return readZip(buffered, where);
+                return readZip(buffered, where, reader);
             }
             if (Npy.startsWithMagic(head, got)) {
                 String name = stem(fileName);
                 LimitedInputStream limited = new LimitedInputStream(buffered, maxBytes, overLimit(where));
-                return NpzFile.of(Npy.read(limited, name, "array '" + name + "' in " + where));
+                return List.of(reader.read(limited, name, "array '" + name + "' in " + where));
             }
         } catch (ZipException | EOFException e) {
             // the zip layer itself fails: truncated deflate stream, bad headers, unsupported zip features
@@ -100,23 +129,23 @@ public final class NpzReader {
                 + "save the data with np.savez(path, input=x, labels=y)");
     }
 
-    private NpzFile readZip(InputStream in, String where) throws IOException {
-        List<NdArray> arrays = new ArrayList<>();
+    private <T> List<T> readZip(InputStream in, String where, ArrayReader<T> reader) throws IOException {
+        List<T> arrays = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         try (ZipInputStream zip = new ZipInputStream(in)) { // closing frees the inflater at once
             // one counter for all entries: it sees the inflated bytes, whatever the zip headers claim
             LimitedInputStream data = new LimitedInputStream(zip, maxBytes, overLimit(where));
             ZipEntry entry;
             while ((entry = nextEntry(zip, where)) != null) {
-                arrays.add(readEntry(data, entry, arrays.size() + 1, seen, where));
+                String name = arrayName(entry, arrays.size() + 1, seen, where);
+                arrays.add(reader.read(data, name, "array '" + name + "' in " + where));
             }
         }
-        return NpzFile.of(arrays);
+        return arrays;
     }
 
-    /** Checks one entry's place in the archive, then reads it; {@code index} counts entries from 1. */
-    private NdArray readEntry(LimitedInputStream data, ZipEntry entry, int index, Set<String> seen, String where)
-            throws IOException {
+    /** Checks one entry's place in the archive; returns its array's name. {@code index} counts entries from 1. */
+    private String arrayName(ZipEntry entry, int index, Set<String> seen, String where) {
         if (index > maxEntries) {
             throw new InvalidInputException(Problem.UNUSABLE, where + " holds more than " + maxEntries
                     + " entries, the limit; a dataset needs one array per model input plus 'labels'");
@@ -131,7 +160,7 @@ public final class NpzReader {
             throw new InvalidInputException(Problem.CORRUPT, where + " holds two entries named '" + entryName
                     + "'; each array must appear once");
         }
-        return Npy.read(data, name, "array '" + name + "' in " + where);
+        return name;
     }
 
     private static ZipEntry nextEntry(ZipInputStream zip, String where) throws IOException {

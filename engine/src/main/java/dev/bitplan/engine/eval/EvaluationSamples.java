@@ -11,6 +11,7 @@ import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.data.NpzFile;
 import dev.bitplan.engine.data.NpzReader;
 import dev.bitplan.engine.data.SplitSizes;
+import dev.bitplan.engine.data.StreamedDataset;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
 import dev.bitplan.engine.runtime.BatchRunner;
@@ -115,8 +116,27 @@ public record EvaluationSamples(SampleSet calibration, SampleSet validation) {
     }
 
     public static NpzFile read(Path file) {
+        return readFile(file, reader -> reader.read(file));
+    }
+
+    /**
+     * Every sample of a data file, checked as {@link #whole} checks it, left on disk: the file is decompressed once
+     * into a spill the result reads batches from, and deletes on close (e.g. a QAT training set).
+     */
+    public static StreamedDataset streamed(OnnxModel model, Path dataFile) {
+        List<InputSpec> specs = inputSpecs(model);
+        return StreamedDataset.forModel(readFile(dataFile, reader -> reader.spill(dataFile, Dataset.mayFeed(specs))), specs);
+    }
+
+    /** What is read from a data file by an {@link NpzReader}. */
+    @FunctionalInterface
+    private interface FileRead<T> {
+        T read(NpzReader reader) throws IOException;
+    }
+
+    private static <T> T readFile(Path file, FileRead<T> read) {
         try {
-            return new NpzReader().read(file);
+            return read.read(new NpzReader());
         } catch (NoSuchFileException e) {
             throw new InvalidInputException(Problem.BAD_REQUEST, "data file " + file + " does not exist");
         } catch (IOException e) {

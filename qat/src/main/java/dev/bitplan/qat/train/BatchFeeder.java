@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Copies one batch of samples from the dataset's arrays into DJL arrays: only the selected rows are copied, never the
- * whole dataset per step.
+ * Copies one batch of samples into DJL arrays: only the batch's rows, read by {@link TrainingData}, never the whole
+ * dataset per step.
  */
 public final class BatchFeeder {
 
@@ -21,13 +21,12 @@ public final class BatchFeeder {
     public static final String ATTENTION_MASK = "attention_mask";
 
     /**
-     * The model inputs of the samples at {@code indices}, in {@code manager}, in the element type the model declares. For a
-     * token model, every token input is cut after the batch's longest real sequence, as the engine's own runs are: padding
-     * neither costs time nor widens a dynamic activation range.
+     * A batch's rows (e.g. {@link TrainingData.Batch#inputs}) as arrays of {@code manager}, in the element type the model
+     * declares. For a token model, every token input is cut after the batch's longest real sequence, as the engine's own
+     * runs are: padding neither costs time nor widens a dynamic activation range.
      */
-    public static Map<String, NDArray> feed(NDManager manager, Map<String, NdArray> inputs, int[] indices) {
-        Map<String, NdArray> selected = new LinkedHashMap<>();
-        inputs.forEach((name, array) -> selected.put(name, array.selectSamples(indices)));
+    public static Map<String, NDArray> feed(NDManager manager, Map<String, NdArray> rows) {
+        Map<String, NdArray> selected = new LinkedHashMap<>(rows);
         NdArray mask = selected.get(ATTENTION_MASK);
         if (mask != null && mask.rank() == 2) {
             int tokens = (int) mask.shape()[1];

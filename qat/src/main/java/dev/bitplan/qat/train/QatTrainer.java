@@ -9,12 +9,12 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.CosineTracker;
 import ai.djl.training.tracker.Tracker;
-import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.qat.DjlRuntime;
 import dev.bitplan.qat.graph.DjlGraph;
 import dev.bitplan.qat.quant.QatModel;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
@@ -34,7 +34,7 @@ public final class QatTrainer {
         this.loss = loss;
     }
 
-    public TrainingResult train(QatModel student, DjlGraph teacher, SampleSet data, NDManager manager, StepListener listener,
+    public TrainingResult train(QatModel student, DjlGraph teacher, TrainingData data, NDManager manager, StepListener listener,
                                 BooleanSupplier cancelled) {
         DjlRuntime.seed(config.seed());
         int total = config.totalSteps(data.size());
@@ -45,8 +45,8 @@ public final class QatTrainer {
                 : Optimizer.sgd().setLearningRateTracker(schedule).optMomentum(0.9f).build();
         NDList parameters = student.parameters();
         String output = student.graph().outputs().get(0);
-        boolean withLabels = config.labelWeight() > 0 && data.labels() != null;
-        BatchOrder order = new BatchOrder(data.indices(), config.batchSize(), new Random(config.seed()));
+        boolean withLabels = config.labelWeight() > 0 && data.hasLabels();
+        BatchOrder order = new BatchOrder(IntStream.range(0, data.size()).toArray(), config.batchSize(), new Random(config.seed()));
         int seen = 0;
         double first = Double.NaN;
         double last = Double.NaN;
@@ -61,9 +61,10 @@ public final class QatTrainer {
                 int[] next = step + 1 < total ? order.next() : null;
                 Future<?> nextTargets = next == null ? null : teacherAhead.start(next);
                 try (NDScope ignored = new NDScope()) {
-                    Map<String, NDArray> feeds = BatchFeeder.feed(manager, data.inputs(), batch);
+                    TrainingData.Batch rows = data.batch(batch, withLabels);
+                    Map<String, NDArray> feeds = BatchFeeder.feed(manager, rows.inputs());
                     NDArray mask = feeds.get(BatchFeeder.ATTENTION_MASK);
-                    NDArray labels = withLabels ? manager.create(labelsOf(data, batch)) : null;
+                    NDArray labels = withLabels ? manager.create(rows.labels()) : null;
                     NDArray value;
                     try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                         NDArray predicted = student.graph().run(manager, feeds).get(output);
@@ -91,14 +92,6 @@ public final class QatTrainer {
                 targets = nextTargets;
             }
         }
-        return new TrainingResult(total, seen, (System.nanoTime() - t0) / 1e9, first, last);
-    }
-
-    private static long[] labelsOf(SampleSet data, int[] batch) {
-        long[] out = new long[batch.length];
-        for (int i = 0; i < batch.length; i++) {
-            out[i] = data.labels()[batch[i]];
-        }
-        return out;
+        return new TrainingResult(total, seen, (System.nanoTime() - t0) / 1e9, first, last, data.footprint());
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import dev.bitplan.engine.eval.SampleSet;
 import dev.bitplan.qat.graph.DjlGraph;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +22,7 @@ final class TeacherAhead implements AutoCloseable {
     }
 
     private final DjlGraph teacher;
-    private final SampleSet data;
+    private final TrainingData data;
     private final NDManager manager;
     private final String output;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
@@ -32,7 +31,7 @@ final class TeacherAhead implements AutoCloseable {
         return t;
     });
 
-    TeacherAhead(DjlGraph teacher, SampleSet data, NDManager manager) {
+    TeacherAhead(DjlGraph teacher, TrainingData data, NDManager manager) {
         this.teacher = teacher;
         this.data = data;
         this.manager = manager;
@@ -43,7 +42,7 @@ final class TeacherAhead implements AutoCloseable {
     Future<?> start(int[] batch) {
         return thread.submit(() -> {
             try (NDScope ignored = new NDScope()) {
-                NDArray y = teacher.run(manager, BatchFeeder.feed(manager, data.inputs(), batch)).get(output);
+                NDArray y = teacher.run(manager, BatchFeeder.feed(manager, data.batch(batch, false).inputs())).get(output);
                 return new Outputs(y.toFloatArray(), y.getShape());
             }
         });
