@@ -66,4 +66,36 @@ class QatSpeedBench {
                             DjlRuntime.DEFAULT_THREADS));
         }
     }
+
+    /** BGE-small, FFN MatMuls at 4 bits and the rest at 8 with dynamic activations, batches of 16 sentences. */
+    @Test
+    void bgeSmallMixedPlan() {
+        OnnxModel loaded = ModelLoader.load(Fixtures.model(Fixtures.BGE_SMALL));
+        EvaluationSamples all = EvaluationSamples.load(loaded, Fixtures.file("text/license_text_64.npz"), null, 128, 0);
+        PlanEvaluator ptq = new PlanEvaluator(PreparedModel.of(loaded), all.calibration(), all.validation(),
+                QuantizationOptions.defaults(), Metric.SENTENCE_COSINE, RuntimeOptions.defaults(), ProgressListener.NONE);
+        QuantPlan plan = QuantPlan.uniform(8, 8);
+        for (dev.bitplan.engine.layers.Layer l : ptq.model().layers()) {
+            if (l.kind() == dev.bitplan.engine.layers.LayerKind.MATMUL && (l.name().contains("/intermediate/")
+                    || l.name().matches(".*/layer\\.\\d+/output/.*"))) {
+                plan = plan.with(l.name(), dev.bitplan.contracts.plan.LayerChoice.of(4, 8));
+            }
+        }
+        int steps = Integer.getInteger("qat.speed.steps", 20);
+        try (NDManager manager = DjlRuntime.newManager(); TrainingData train = TrainingData.held(all.validation())) {
+            QatModel student = QatModel.of(ptq.quantizer(), plan, manager);
+            var teacher = OnnxToDjl.importModel(ptq.floatModel().folded().proto(), manager);
+            DistillationLoss loss = new DistillationLoss(Metric.SENTENCE_COSINE, 1, 0);
+            TrainingConfig config = TrainingConfig.defaults().withBatchSize(16).withLearningRate(1e-5);
+            new QatTrainer(config.withSteps(3), loss).train(student, teacher, train, manager, StepListener.NONE, () -> false);
+            if (System.getProperty("qat.speed.trace") != null) {
+                ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
+                new QatTrainer(config.withSteps(3), loss).train(student, teacher, train, manager, StepListener.NONE, () -> false);
+                ai.djl.pytorch.jni.JniUtils.stopProfile(System.getProperty("qat.speed.trace"));
+            }
+            TrainingResult r = new QatTrainer(config.withSteps(steps), loss).train(student, teacher, train, manager, StepListener.NONE, () -> false);
+            System.out.printf("QATSPEED bge-small %d steps of 16: %.1f s, %.1f samples/s, %.0f ms a step%n", r.steps(), r.seconds(),
+                    r.samplesPerSecond(), 1000 * r.seconds() / r.steps());
+        }
+    }
 }
