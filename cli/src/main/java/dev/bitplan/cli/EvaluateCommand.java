@@ -70,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
         QatFigures qat = null;
         if (qatRun) {
             QatRun run = QatRun.of(eval, engine.calibrationSamples(), engine.streamedFile(qatFlags.trainData), plan, qatFlags.qatEpochs,
-                    qatFlags.qatSteps, progress);
+                    qatFlags.qatSteps, qatFlags.learnRanges, progress);
             qat = run.figures();
             quantized = qat.qatMetric();
             exported = run.exported();
@@ -122,6 +122,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     q.firstLoss(), q.lastLoss());
             System.out.printf("QAT training data: %,d bytes spilled to disk, %,d held in memory, largest batch %,d bytes%n",
                     q.trainDataBytesOnDisk(), q.trainDataBytes(), q.peakBatchBytes());
+            if (q.rangesLearned() > 0) {
+                System.out.printf("QAT learned the scales of %d activations (LSQ); the tuned model is scored and exported with them%n",
+                        q.rangesLearned());
+            }
         }
         if (export != null) {
             System.out.println("exported " + export);

@@ -20,10 +20,19 @@ final class QatFlags {
     @Option(names = "--qat-steps", description = "QAT budget in optimizer steps instead of epochs (search's default: 100 per candidate)")
     Integer qatSteps;
 
+    @Option(names = "--qat-learn-ranges", description = "learn the scales of static 8-bit activations while training (LSQ) and "
+            + "score and export the tuned model with them, instead of calibrating it again; dynamic and 4-bit activations keep theirs")
+    boolean learnRanges;
+
     /** Whether QAT runs; a bad --method or a missing --train-data fails here, before any work. */
     boolean qat() {
         return switch (method.trim().toLowerCase(Locale.ROOT)) {
-            case "ptq" -> false;
+            case "ptq" -> {
+                if (learnRanges) {
+                    throw new CommandFailure("--qat-learn-ranges is a QAT option; add --method qat --train-data T.npz", 2);
+                }
+                yield false;
+            }
             case "qat" -> {
                 if (trainData == null) {
                     throw new CommandFailure("--method qat needs --train-data: the NPZ the short fine-tuning reads (labels not needed)", 2);

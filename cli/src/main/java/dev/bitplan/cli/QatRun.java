@@ -18,8 +18,8 @@ record QatRun(QatFigures figures, ExportedModel exported) {
 
     /** Fine-tunes {@code plan} on {@code train}, streamed from its spill, which is deleted when this returns. */
     static QatRun of(PlanEvaluator eval, SampleSet calibration, StreamedDataset train, QuantPlan plan, Double epochs, Integer steps,
-                     ProgressPrinter progress) {
-        TrainingConfig config = QatCandidateTuner.budget(steps, epochs);
+                     boolean learnRanges, ProgressPrinter progress) {
+        TrainingConfig config = QatCandidateTuner.budget(steps, epochs).withLearnRanges(learnRanges);
         QatEvaluator.Result r;
         try (TrainingData data = TrainingData.streamed(train)) {
             r = new QatEvaluator(eval, calibration).evaluate(plan, data, config,
@@ -31,6 +31,6 @@ record QatRun(QatFigures figures, ExportedModel exported) {
         TrainingResult t = r.training();
         TrainingData.Footprint data = t.data();
         return new QatRun(new QatFigures(r.ptqMetric(), r.qatMetric(), r.deployedMetric(), t.steps(), t.samples(), t.seconds(),
-                t.firstLoss(), t.lastLoss(), data.heldBytes(), data.bytesOnDisk(), data.largestBatchBytes()), r.exported());
+                t.firstLoss(), t.lastLoss(), data.heldBytes(), data.bytesOnDisk(), data.largestBatchBytes(), r.rangesLearned()), r.exported());
     }
 }

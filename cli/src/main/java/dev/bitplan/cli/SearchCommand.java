@@ -40,7 +40,8 @@ final class SearchCommand implements Callable<Integer> {
         SearchRequest request = SearchRequest.from(spec, engine.model, engine.data, engine.calibrationData);
         // with --method qat the solver still plans with PTQ sensitivity; the PTQ front's candidates are then fine-tuned
         QatCandidateTuner tuner = spec.method() == Method.QAT
-                ? new QatCandidateTuner(qat.trainData, QatCandidateTuner.budget(spec.qatSteps(), spec.qatEpochs())) : null;
+                ? new QatCandidateTuner(qat.trainData, QatCandidateTuner.budget(spec.qatSteps(), spec.qatEpochs())
+                        .withLearnRanges(qat.learnRanges)) : null;
         PlanSearch planSearch = new PlanSearch(request, engine.runtimeOptions(), progress, tuner);
         SearchReport report;
         try {

@@ -57,9 +57,24 @@ class CliTest {
         assertEquals(64L * 28 * 28 * 4, j.at("/qat/peakBatchBytes").asLong(), "64 digits as floats");
         assertTrue(Files.size(exported) > 0);
 
+        assertEquals(0, j.at("/qat/rangesLearned").asInt(), "activation ranges from calibration unless asked");
+
         Cli.Run missing = Cli.run("evaluate", "--model", MODEL, "--data", DATA, "--method", "qat");
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("--method qat needs --train-data"), missing.err());
+        Cli.Run rangesWithoutQat = Cli.run("evaluate", "--model", MODEL, "--data", DATA, "--qat-learn-ranges");
+        assertEquals(2, rangesWithoutQat.exit());
+        assertTrue(rangesWithoutQat.err().contains("--qat-learn-ranges is a QAT option"), rangesWithoutQat.err());
+    }
+
+    @Test
+    void evaluateWithLearnedRangesScoresTheTunedModelWithThem() throws Exception {
+        Cli.Run r = Cli.run("evaluate", "--model", MODEL, "--data", DATA, "--calibration-data", CALIB, "--uniform", "4", "--latency-runs", "5",
+                "--method", "qat", "--train-data", CALIB, "--qat-steps", "4", "--qat-learn-ranges", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = Json.mapper().readTree(r.out());
+        assertTrue(j.at("/qat/rangesLearned").asInt() >= 9, "the static 8-bit activations the MNIST layers read: " + r.out());
+        assertEquals(j.at("/qat/qatMetric").asDouble(), j.at("/qat/deployedMetric").asDouble(), 2e-3, "its export runs as scored");
     }
 
     @Test

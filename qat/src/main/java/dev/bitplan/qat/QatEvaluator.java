@@ -78,9 +78,12 @@ public final class QatEvaluator {
      * @param trainedGraphMetric the trained DJL graph's own metric before write-back (fixed calibration ranges); NaN when not scored
      * @param scalesMoved        weight scales the engine derived anew from the tuned weights that differ from the scales
      *                           trained with (a weight at a channel's edge moved inward; 0 means the same grids)
+     * @param rangesLearned      static activations whose learned scale (LSQ) the tuned model was scored with; 0 when
+     *                           ranges were kept from calibration
      */
     public record Result(double fp32Metric, double ptqMetric, double qatMetric, double deployedMetric, double trainedGraphMetric,
-                         int scalesMoved, TrainingResult training, ExportedModel exported, ModelProto tunedModel) {
+                         int scalesMoved, TrainingResult training, ExportedModel exported, ModelProto tunedModel,
+                         int rangesLearned) {
     }
 
     public Result evaluate(QuantPlan plan, TrainingData train, TrainingConfig config, StepListener listener, BooleanSupplier cancelled) {
@@ -100,18 +103,21 @@ public final class QatEvaluator {
                             StepListener listener, BooleanSupplier cancelled) {
         try (NDManager manager = DjlRuntime.newManager()) {
             DjlGraph teacher = OnnxToDjl.importModel(ptq.floatModel().folded().proto(), manager);
-            QatModel student = QatModel.of(ptq.quantizer(), plan, manager);
+            QatModel student = QatModel.of(ptq.quantizer(), plan, manager, config.learnRanges());
             TrainingResult training = new QatTrainer(config, new DistillationLoss(metric, config.temperature(), config.labelWeight()))
                     .train(student, teacher, train, manager, listener, cancelled);
             double trainedGraph = scoreTrainedGraph ? ptq.scoreOutputs(outputs(student.graph(), manager, ptq.samples())) : Double.NaN;
             ModelProto tuned = student.tunedFloatModel().model();
             PreparedModel tunedModel = PreparedModel.of(new OnnxModel(tuned));
             PlanEvaluator qat = new PlanEvaluator(tunedModel, calibration, ptq.samples(), options, metric, runtime, progress);
+            // learned activation scales replace the tuned model's calibration for their tensors
+            qat.quantizer().fixActivations(student.learnedActivations());
             double qatMetric = ptq.scoreOutputs(qat.simulatedOutputs(plan));
             ExportedModel exported = qat.export(plan);
             double deployed = qat.quantizer().deploysAsScored(plan, exported.bytes()) ? qatMetric : ptq.score(exported.bytes(), "qat deployed");
             int moved = scalesMoved(student, tunedModel, plan);
-            return new Result(ptq.fp32Metric(), ptqMetric, qatMetric, deployed, trainedGraph, moved, training, exported, tuned);
+            return new Result(ptq.fp32Metric(), ptqMetric, qatMetric, deployed, trainedGraph, moved, training, exported, tuned,
+                    student.learnedActivations().size());
         }
     }
 

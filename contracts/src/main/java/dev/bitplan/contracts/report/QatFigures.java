@@ -15,9 +15,12 @@ package dev.bitplan.contracts.report;
  * @param trainDataBytes   the training data's values kept in the heap between steps (0: streamed from disk)
  * @param trainDataBytesOnDisk the training file decompressed into a spill on disk, read a batch at a time
  * @param peakBatchBytes   the largest batch's values in the heap (floats 4 bytes a value, integers 8)
+ * @param rangesLearned    static activations whose scale was learned (LSQ, {@code --qat-learn-ranges}) and used by the
+ *                         tuned model's scoring and export; 0 when ranges were kept from calibration
  */
 public record QatFigures(double ptqMetric, double qatMetric, double deployedMetric, int steps, int samples, double seconds,
-                         double firstLoss, double lastLoss, long trainDataBytes, long trainDataBytesOnDisk, long peakBatchBytes) {
+                         double firstLoss, double lastLoss, long trainDataBytes, long trainDataBytesOnDisk, long peakBatchBytes,
+                         int rangesLearned) {
 
     public double samplesPerSecond() {
         return seconds > 0 ? samples / seconds : 0;

@@ -7,6 +7,7 @@ import dev.bitplan.contracts.plan.ActivationMode;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.contracts.plan.Simulation;
+import dev.bitplan.engine.calib.ActivationQuantParams;
 import dev.bitplan.engine.calib.CalibrationCollector;
 import dev.bitplan.engine.cost.CostModel;
 import dev.bitplan.engine.qdq.ActivationModes;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -54,6 +56,7 @@ public final class Quantizer {
     private Smoothing smoothing;
     private Set<String> smoothable;
     private CalibratedActivations smoothedActivations;
+    private Map<String, ActivationQuantParams> fixedActivations = Map.of();
 
     public Quantizer(PreparedModel model, SampleSet calibration, QuantizationOptions options, RuntimeOptions runtime,
                      ProgressListener progress) {
@@ -226,6 +229,17 @@ public final class Quantizer {
         return new ExportedModel(deployed.model().toByteArray(), deployed.notes());
     }
 
+    /**
+     * Static activation parameters given instead of calibrated, by tensor name (e.g. scales a QAT run learned); the
+     * other tensors are calibrated as usual. Only before the first plan is built: plans already built used the others.
+     */
+    public synchronized void fixActivations(Map<String, ActivationQuantParams> given) {
+        if (builder != null) {
+            throw new IllegalStateException("activation parameters are fixed before the first plan is built");
+        }
+        fixedActivations = Map.copyOf(given);
+    }
+
     /** Runs the calibration pass now if the default plan needs static ranges (it otherwise runs when first needed). */
     public synchronized void calibrate() {
         builder();
@@ -237,8 +251,15 @@ public final class Quantizer {
     private synchronized PlanRewriter builder() {
         if (builder == null) {
             // ranges are computed on first use: with AUTO, a transformer's layers are all dynamic and need none
-            activations = (tensor, bits) -> tensor.endsWith(Smoothing.SMOOTHED_SUFFIX)
-                    ? smoothedCalibrated().params(tensor, bits) : calibrated().params(tensor, bits);
+            Map<String, ActivationQuantParams> fixed = fixedActivations;
+            activations = (tensor, bits) -> {
+                ActivationQuantParams given = fixed.get(tensor);
+                if (given != null && given.bits() == bits) {
+                    return given;
+                }
+                return tensor.endsWith(Smoothing.SMOOTHED_SUFFIX)
+                        ? smoothedCalibrated().params(tensor, bits) : calibrated().params(tensor, bits);
+            };
             builder = new PlanRewriter(model.folded(), model.layers(), options, weights, activations);
         }
         return builder;

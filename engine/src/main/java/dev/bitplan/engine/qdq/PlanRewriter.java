@@ -505,10 +505,22 @@ public final class PlanRewriter {
         edit.renameOutput(layer.biasedOutput(), layer.normalizedOutput());
     }
 
+    /**
+     * The initializer holding the static scale of {@code tensor}'s {@code bits}-bit activation quantization in a plan's
+     * model (QAT finds the scale it learns by this name).
+     */
+    public static String activationScaleName(String tensor, int bits) {
+        return activationBase(tensor, bits) + "_scale";
+    }
+
+    private static String activationBase(String tensor, int bits) {
+        return sanitize(tensor) + "__a" + bits;
+    }
+
     /** Q/DQ from {@code in} to {@code out}, with ranges calibrated on the float tensor {@code calibrated}. */
     private void insertQdq(GraphEdit edit, String in, String out, Mark mark, String calibrated) {
         int bits = mark.bits();
-        String base = sanitize(calibrated) + "__a" + bits;
+        String base = activationBase(calibrated, bits);
         if (mark.dynamic()) {
             String y = edit.uniqueName(base + "_q");
             String s = edit.uniqueName(base + "_scale");
@@ -518,7 +530,7 @@ public final class PlanRewriter {
             return;
         }
         ActivationQuantParams p = activations.params(calibrated, bits);
-        String scale = base + "_scale";
+        String scale = activationScaleName(calibrated, bits);
         String zero = base + "_zp";
         edit.putInitializer(Tensors.scalarFloat(scale, p.scale()));
         edit.putInitializer(Tensors.uint8Tensor(zero, new long[0], new byte[] {(byte) p.zeroPoint()}));

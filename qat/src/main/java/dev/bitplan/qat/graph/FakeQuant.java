@@ -27,6 +27,25 @@ public final class FakeQuant {
         return straightThrough(clipped.div(scale).round().mul(scale), x, inside(clipped, detached));
     }
 
+    /**
+     * Per tensor with a learned scale (LSQ, Esser et al. 2020): forward as {@link #dequantized(NDArray, float, float,
+     * float, float)} at the scale's current value; backward, d/dx as there, and d/ds = {@code round(x / s) - x / s}
+     * inside the clip range and the clipped level ({@code qmin - z} or {@code qmax - z}) outside, times LSQ's gradient
+     * scale {@code 1 / sqrt(values per sample * (qmax - z))} so that the scale's steps are the size of the weights'.
+     */
+    public static NDArray learnedScale(NDArray x, NDArray scale, float zero, float qmin, float qmax) {
+        float s = scale.toFloatArray()[0];
+        NDArray detached = x.stopGradient();
+        NDArray clipped = detached.clip((qmin - zero) * s, (qmax - zero) * s);
+        NDArray levels = clipped.div(s).round();
+        NDArray inside = inside(clipped, detached);
+        long perSample = x.getShape().dimension() == 0 ? 1 : x.size() / x.getShape().get(0);
+        float gradientScale = (float) (1 / Math.sqrt(perSample * (double) Math.max(1f, qmax - zero)));
+        NDArray slope = levels.sub(detached.mul(inside).div(s)).mul(gradientScale);
+        NDArray forward = straightThrough(levels.mul(s), x, inside);
+        return forward.add(scale.sub(scale.stopGradient()).mul(slope));
+    }
+
     /** Per channel or per block: {@code lo} and {@code hi} are the clip range's ends, broadcasting like {@code scale}. */
     public static NDArray dequantized(NDArray x, NDArray scale, NDArray lo, NDArray hi) {
         NDArray detached = x.stopGradient();

@@ -53,6 +53,10 @@ final class QuantOps {
         refuseBlocks(c, "block-wise QuantizeLinear");
         NDArray x = c.in(0);
         Grid grid = Grid.of(c);
+        if (perTensor(c.in(1)) && c.in(1).hasGradient()) {
+            // a scale QAT learns (LSQ): a parameter, not a constant
+            return ElementwiseOps.one(FakeQuant.learnedScale(x, c.in(1), zeroPoint(c), grid.qmin(), grid.qmax()));
+        }
         if (perTensor(c.in(1))) {
             return ElementwiseOps.one(perTensor(c, x, scalar(c.in(1)), zeroPoint(c), grid));
         }

@@ -16,6 +16,7 @@ import dev.bitplan.engine.layers.LayerKind;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
 import dev.bitplan.engine.qdq.LayerWeights;
+import dev.bitplan.engine.qdq.PlanRewriter;
 import dev.bitplan.qat.graph.DjlGraph;
 import dev.bitplan.qat.graph.OnnxToDjl;
 import java.util.ArrayList;
@@ -39,16 +40,28 @@ public final class QatModel {
     private final DjlGraph graph;
     private final List<TrainableLayer> layers;
     private final List<String> frozen;
+    private final List<LearnedRange> ranges;
 
-    private QatModel(Quantizer quantizer, QuantPlan plan, DjlGraph graph, List<TrainableLayer> layers, List<String> frozen) {
+    private QatModel(Quantizer quantizer, QuantPlan plan, DjlGraph graph, List<TrainableLayer> layers, List<String> frozen,
+                     List<LearnedRange> ranges) {
         this.quantizer = quantizer;
         this.plan = plan;
         this.graph = graph;
         this.layers = layers;
         this.frozen = frozen;
+        this.ranges = ranges;
     }
 
+    /** Activation ranges fixed from calibration. */
     public static QatModel of(Quantizer quantizer, QuantPlan plan, NDManager manager) {
+        return of(quantizer, plan, manager, false);
+    }
+
+    /**
+     * @param learnRanges whether the scales of static 8-bit activations are parameters too (LSQ); 4-bit activations, whose
+     *                    model clips to the calibrated range before quantizing, and dynamic ones keep theirs
+     */
+    public static QatModel of(Quantizer quantizer, QuantPlan plan, NDManager manager, boolean learnRanges) {
         if (!quantizer.smoothedLayers(plan).isEmpty()) {
             throw new IllegalArgumentException("QAT does not combine with SmoothQuant yet: tuned weights are written into the "
                     + "model as given, which SmoothQuant would smooth a second time");
@@ -105,8 +118,36 @@ public final class QatModel {
                 computed.put(biasName, () -> b);
             }
         }
+        List<LearnedRange> ranges = learnRanges ? learnedRanges(quantizer, simulation, simInitializers, manager) : List.of();
+        ranges.forEach(r -> computed.put(PlanRewriter.activationScaleName(r.tensor(), r.calibrated().bits()), r::scale));
         DjlGraph graph = OnnxToDjl.importModel(simulation, manager, computed);
-        return new QatModel(quantizer, plan, graph, List.copyOf(layers), List.copyOf(frozen));
+        return new QatModel(quantizer, plan, graph, List.copyOf(layers), List.copyOf(frozen), ranges);
+    }
+
+    /** A parameter for the scale of every static 8-bit activation of the plan's model, found by the engine's naming. */
+    private static List<LearnedRange> learnedRanges(Quantizer quantizer, ModelProto simulation, Map<String, TensorProto> initializers,
+                                                    NDManager manager) {
+        Map<String, Integer> quantizerReads = new HashMap<>();
+        for (NodeProto n : simulation.getGraph().getNodeList()) {
+            if (n.getOpType().equals("QuantizeLinear") && n.getInputCount() > 1) {
+                quantizerReads.merge(n.getInput(1), 1, Integer::sum);
+            }
+        }
+        java.util.Set<String> tensors = new java.util.LinkedHashSet<>();
+        quantizer.model().folded().proto().getGraph().getInputList().forEach(v -> tensors.add(v.getName()));
+        quantizer.model().folded().proto().getGraph().getNodeList().forEach(n -> tensors.addAll(n.getOutputList()));
+        List<LearnedRange> out = new ArrayList<>();
+        for (String tensor : tensors) {
+            String name = PlanRewriter.activationScaleName(tensor, 8);
+            if (!quantizerReads.containsKey(name) || !initializers.containsKey(name)) {
+                continue;
+            }
+            dev.bitplan.engine.calib.ActivationQuantParams calibrated = quantizer.activations().params(tensor, 8);
+            NDArray scale = manager.create(calibrated.scale());
+            scale.setRequiresGradient(true);
+            out.add(new LearnedRange(tensor, calibrated, scale));
+        }
+        return List.copyOf(out);
     }
 
     /** The initializer the layer's bias is read from in the simulation model: a separate Add's constant or input 2. */
@@ -140,13 +181,33 @@ public final class QatModel {
         return frozen;
     }
 
-    /** Every trainable array, weights then biases per layer. */
+    /** Every trainable array: weights then biases per layer, then the learned activation scales. */
     public NDList parameters() {
         NDList out = new NDList();
         for (TrainableLayer t : layers) {
             out.add(t.weight());
             if (t.bias() != null) {
                 out.add(t.bias());
+            }
+        }
+        ranges.forEach(r -> out.add(r.scale()));
+        return out;
+    }
+
+    /** The activation scales this model learns (empty unless asked). */
+    public List<LearnedRange> ranges() {
+        return ranges;
+    }
+
+    /**
+     * The learned activation parameters by tensor, for the engine to use instead of calibrating the tuned model
+     * ({@link Quantizer#fixActivations}); a scale that left (0, inf) is left out, so that tensor is calibrated again.
+     */
+    public Map<String, dev.bitplan.engine.calib.ActivationQuantParams> learnedActivations() {
+        Map<String, dev.bitplan.engine.calib.ActivationQuantParams> out = new LinkedHashMap<>();
+        for (LearnedRange r : ranges) {
+            if (r.learned() != null) {
+                out.put(r.tensor(), r.learned());
             }
         }
         return out;

@@ -11,9 +11,10 @@ package dev.bitplan.qat.train;
  * @param temperature   softmax temperature of the distillation loss for classifiers
  * @param labelWeight   weight of a cross-entropy term on the labels (0: distillation only, needs no labels)
  * @param seed          the data order and PyTorch's generator; CPU runs with one seed give the same weights
+ * @param learnRanges   learn the scales of static 8-bit activations (LSQ) instead of keeping them from calibration
  */
 public record TrainingConfig(int steps, double epochs, int batchSize, double learningRate, OptimizerKind optimizer,
-                             double temperature, double labelWeight, long seed) {
+                             double temperature, double labelWeight, long seed, boolean learnRanges) {
 
     public TrainingConfig {
         if (steps < 0 || epochs < 0 || steps == 0 && epochs == 0) {
@@ -27,35 +28,35 @@ public record TrainingConfig(int steps, double epochs, int batchSize, double lea
 
     /** One epoch at batch 64, Adam at 1e-4, distillation at temperature 1 only, seed 0. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(0, 1, 64, 1e-4, OptimizerKind.ADAM, 1, 0, 0);
+        return new TrainingConfig(0, 1, 64, 1e-4, OptimizerKind.ADAM, 1, 0, 0, false);
     }
 
     public TrainingConfig withSteps(int value) {
-        return new TrainingConfig(value, 0, batchSize, learningRate, optimizer, temperature, labelWeight, seed);
+        return new TrainingConfig(value, 0, batchSize, learningRate, optimizer, temperature, labelWeight, seed, learnRanges);
     }
 
     public TrainingConfig withEpochs(double value) {
-        return new TrainingConfig(0, value, batchSize, learningRate, optimizer, temperature, labelWeight, seed);
+        return new TrainingConfig(0, value, batchSize, learningRate, optimizer, temperature, labelWeight, seed, learnRanges);
     }
 
     public TrainingConfig withLearningRate(double value) {
-        return new TrainingConfig(steps, epochs, batchSize, value, optimizer, temperature, labelWeight, seed);
+        return new TrainingConfig(steps, epochs, batchSize, value, optimizer, temperature, labelWeight, seed, learnRanges);
     }
 
     public TrainingConfig withOptimizer(OptimizerKind value) {
-        return new TrainingConfig(steps, epochs, batchSize, learningRate, value, temperature, labelWeight, seed);
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, value, temperature, labelWeight, seed, learnRanges);
     }
 
     public TrainingConfig withBatchSize(int value) {
-        return new TrainingConfig(steps, epochs, value, learningRate, optimizer, temperature, labelWeight, seed);
+        return new TrainingConfig(steps, epochs, value, learningRate, optimizer, temperature, labelWeight, seed, learnRanges);
     }
 
     public TrainingConfig withLabelWeight(double value) {
-        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, value, seed);
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, value, seed, learnRanges);
     }
 
     public TrainingConfig withSeed(long value) {
-        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, value);
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, value, learnRanges);
     }
 
     /** The step budget for a training set of {@code samples}: {@code steps}, or {@code epochs} passes rounded up. */
@@ -65,5 +66,9 @@ public record TrainingConfig(int steps, double epochs, int batchSize, double lea
         }
         int perEpoch = (samples + batchSize - 1) / batchSize;
         return Math.max(1, (int) Math.ceil(epochs * perEpoch));
+    }
+
+    public TrainingConfig withLearnRanges(boolean value) {
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, seed, value);
     }
 }
