@@ -34,13 +34,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 class QatBench {
 
     private static void fashion(String what, QuantPlan plan, QuantizationOptions options) {
+        fashion(what, plan, options, TrainingConfig.defaults().withEpochs(1));
+    }
+
+    private static void fashion(String what, QuantPlan plan, QuantizationOptions options, TrainingConfig config) {
         OnnxModel loaded = ModelLoader.load(Fixtures.file("fashion/resnet8_fmnist.onnx"));
         EvaluationSamples samples = EvaluationSamples.load(loaded, Fixtures.file("fashion/fmnist_test.npz"),
                 Fixtures.file("fashion/fmnist_calib.npz"), 512, 7);
         QatEvaluator qat = new QatEvaluator(PreparedModel.of(loaded), samples.calibration(), samples.validation(), options,
                 Metric.ACCURACY, RuntimeOptions.defaults(), ProgressListener.NONE);
         try (TrainingData train = TrainingData.streamed(EvaluationSamples.streamed(loaded, Fixtures.file("fashion/fmnist_train_20k.npz")))) {
-            report(what, qat.evaluate(plan, train, TrainingConfig.defaults().withEpochs(1), QatBench::progress, () -> false));
+            report(what, qat.evaluate(plan, train, config, QatBench::progress, () -> false));
         }
     }
 
@@ -57,6 +61,9 @@ class QatBench {
                 r.ptqMetric(), r.qatMetric(), r.deployedMetric(), r.trainedGraphMetric(), 100 * recovered, r.training().steps(),
                 r.training().samples(), r.training().seconds(), r.training().samplesPerSecond(), r.training().firstLoss(),
                 r.training().lastLoss(), r.scalesMoved());
+        if (r.rangesLearned() > 0) {
+            System.out.printf("  %d activation ranges learned%n", r.rangesLearned());
+        }
     }
 
     @Test
@@ -69,6 +76,13 @@ class QatBench {
     @Order(2)
     void fashionAllFourBitPerTensor() {
         fashion("fashion W4A8 per-tensor, 1 epoch", QuantPlan.uniform(4, 8), QuantizationOptions.defaults().withPerChannel(false));
+    }
+
+    @Test
+    @Order(2)
+    void fashionAllFourBitPerChannelLearnedRanges() {
+        fashion("fashion W4A8 per-channel, learned activation ranges, 1 epoch", QuantPlan.uniform(4, 8), QuantizationOptions.defaults(),
+                TrainingConfig.defaults().withEpochs(1).withLearnRanges(true));
     }
 
     @Test
