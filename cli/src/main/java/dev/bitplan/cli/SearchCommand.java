@@ -41,7 +41,7 @@ final class SearchCommand implements Callable<Integer> {
         // with --method qat the solver still plans with PTQ sensitivity; the PTQ front's candidates are then fine-tuned
         QatCandidateTuner tuner = spec.method() == Method.QAT
                 ? new QatCandidateTuner(qat.trainData, QatCandidateTuner.budget(spec.qatSteps(), spec.qatEpochs())
-                        .withLearnRanges(qat.learnRanges)) : null;
+                        .withLearnRanges(spec.learnsRanges())) : null;
         PlanSearch planSearch = new PlanSearch(request, engine.runtimeOptions(), progress, tuner);
         SearchReport report;
         try {
@@ -60,7 +60,7 @@ final class SearchCommand implements Callable<Integer> {
     /** The job these flags describe; {@code submit} builds its job from the same flags the same way. */
     JobSpec spec() {
         JobSpec spec = search.spec(engine.quant, Method.PTQ);
-        return qat.qat() ? spec.withQat(null, qat.qatSteps, qat.qatEpochs) : spec;
+        return qat.qat() ? spec.withQat(null, qat.qatSteps, qat.qatEpochs).withQatLearnRanges(qat.learnRanges) : spec;
     }
 
     private void write(SearchReport report, PlanSearch search) {

@@ -53,12 +53,8 @@ final class SubmitCommand implements Callable<Integer> {
 
     /** The job these flags describe: the same one {@code search} runs for the same flags. */
     JobSpec spec() {
-        if (qat.learnRanges) {
-            throw new CommandFailure("jobs do not take --qat-learn-ranges yet (their spec has no field for it); bitplan evaluate "
-                    + "and bitplan search do", 2);
-        }
         JobSpec spec = search.spec(quant, Method.PTQ);
-        return qat.qat() ? spec.withQat(null, qat.qatSteps, qat.qatEpochs) : spec;
+        return qat.qat() ? spec.withQat(null, qat.qatSteps, qat.qatEpochs).withQatLearnRanges(qat.learnRanges) : spec;
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class CandidateEvaluationHandler implements WorkHandler<EvaluateCan
             if (qat) {
                 // each training step reports progress, and the listener stops the training there when the job is cancelled
                 measured = entry.tuner(() -> new QatCandidateTuner(train, QatCandidateTuner.budget(request.spec().qatSteps(),
-                        request.spec().qatEpochs()))).tune(entry.session, request.proposal(), measured, progress);
+                        request.spec().qatEpochs()).withLearnRanges(request.spec().learnsRanges()))).tune(entry.session, request.proposal(), measured, progress);
             }
         } catch (RuntimeException e) {
             sessions.evict(key); // it may have stopped halfway through calibrating: do not reuse it

@@ -19,7 +19,7 @@ final class QatSettings {
         }
         if (spec.method() == Method.PTQ) {
             String field = spec.trainData() != null ? TRAIN_DATA : spec.qatSteps() != null ? "spec.qatSteps"
-                    : spec.qatEpochs() != null ? "spec.qatEpochs" : null;
+                    : spec.qatEpochs() != null ? "spec.qatEpochs" : spec.qatLearnRanges() != null ? "spec.qatLearnRanges" : null;
             if (field != null) {
                 throw new UnprocessableRequestException(field, field + " is read only by method qat; set spec.method to qat "
                         + "or leave " + field + " out");

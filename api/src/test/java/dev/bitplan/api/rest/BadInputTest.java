@@ -71,6 +71,8 @@ class BadInputTest {
                 row("method qat without trainData", () -> jobWith("\"method\":\"qat\""), 422, "method qat needs spec.trainData"),
                 row("trainData with method ptq", () -> jobWith("\"trainData\":\"" + dataset + "\""), 422,
                         "spec.trainData is read only by method qat"),
+                row("qatLearnRanges with method ptq", () -> jobWith("\"qatLearnRanges\":true"), 422,
+                        "spec.qatLearnRanges is read only by method qat"),
                 row("an unknown trainData dataset", () -> jobWith("\"method\":\"qat\",\"trainData\":\"nope\""), 404, "dataset 'nope'"),
                 row("both qatSteps and qatEpochs", () -> jobWith("\"method\":\"qat\",\"qatSteps\":5,\"qatEpochs\":1"), 400,
                         "give qatSteps or qatEpochs, not both"),

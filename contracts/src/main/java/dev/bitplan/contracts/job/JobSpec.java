@@ -22,7 +22,8 @@ import dev.bitplan.contracts.search.SensitivityDepth;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobSpec(Method method, String metric, SearchBudgets budgets, SearchSpace space, QuantizationOptions quantization,
                       Integer candidates, Long seed, Integer calibrationSamples, Integer sensitivitySamples, Integer latencyRuns,
-                      Integer latencyBatch, SensitivityDepth sensitivity, String trainData, Integer qatSteps, Double qatEpochs) {
+                      Integer latencyBatch, SensitivityDepth sensitivity, String trainData, Integer qatSteps, Double qatEpochs,
+                      Boolean qatLearnRanges) {
 
     public static final int DEFAULT_CANDIDATES = 8;
     public static final int DEFAULT_CALIBRATION_SAMPLES = 256;
@@ -60,6 +61,19 @@ public record JobSpec(Method method, String metric, SearchBudgets budgets, Searc
         }
     }
 
+    /** A spec whose QAT keeps activation ranges from calibration (qatLearnRanges absent). */
+    public JobSpec(Method method, String metric, SearchBudgets budgets, SearchSpace space, QuantizationOptions quantization,
+                   Integer candidates, Long seed, Integer calibrationSamples, Integer sensitivitySamples, Integer latencyRuns,
+                   Integer latencyBatch, SensitivityDepth sensitivity, String trainData, Integer qatSteps, Double qatEpochs) {
+        this(method, metric, budgets, space, quantization, candidates, seed, calibrationSamples, sensitivitySamples, latencyRuns,
+                latencyBatch, sensitivity, trainData, qatSteps, qatEpochs, null);
+    }
+
+    /** Whether QAT learns the static activation scales (LSQ) instead of keeping them from calibration. */
+    public boolean learnsRanges() {
+        return Boolean.TRUE.equals(qatLearnRanges);
+    }
+
     /** A spec without QAT settings. */
     public JobSpec(Method method, String metric, SearchBudgets budgets, SearchSpace space, QuantizationOptions quantization,
                    Integer candidates, Long seed, Integer calibrationSamples, Integer sensitivitySamples, Integer latencyRuns,
@@ -71,7 +85,13 @@ public record JobSpec(Method method, String metric, SearchBudgets budgets, Searc
     /** This spec with method qat, fine-tuning on the dataset {@code trainData} for the given budget (both null: the default). */
     public JobSpec withQat(String trainDataId, Integer steps, Double epochs) {
         return new JobSpec(Method.QAT, metric, budgets, space, quantization, candidates, seed, calibrationSamples, sensitivitySamples,
-                latencyRuns, latencyBatch, sensitivity, trainDataId, steps, epochs);
+                latencyRuns, latencyBatch, sensitivity, trainDataId, steps, epochs, qatLearnRanges);
+    }
+
+    /** This spec with its QAT learning activation ranges (LSQ) or not. */
+    public JobSpec withQatLearnRanges(boolean learn) {
+        return new JobSpec(method, metric, budgets, space, quantization, candidates, seed, calibrationSamples, sensitivitySamples,
+                latencyRuns, latencyBatch, sensitivity, trainData, qatSteps, qatEpochs, learn ? Boolean.TRUE : null);
     }
 
     /** A spec with the default sensitivity depth. */
@@ -83,7 +103,7 @@ public record JobSpec(Method method, String metric, SearchBudgets budgets, Searc
     }
 
     public static JobSpec defaults() {
-        return new JobSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new JobSpec(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The metric to score by, or null to pick from the data (labels or not). */

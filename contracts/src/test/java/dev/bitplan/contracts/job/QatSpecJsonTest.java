@@ -27,6 +27,7 @@ class QatSpecJsonTest {
         assertNull(old.trainData());
         assertNull(old.qatSteps());
         assertNull(old.qatEpochs());
+        assertNull(old.qatLearnRanges());
         assertFalse(Json.write(old).contains("qat"), Json.write(old));
     }
 
@@ -39,6 +40,11 @@ class QatSpecJsonTest {
         JobSpec epochs = Json.read("{\"method\":\"qat\",\"trainData\":\"ds-1\",\"qatEpochs\":0.5}", JobSpec.class);
         assertNull(epochs.qatSteps());
         assertEquals(0.5, epochs.qatEpochs());
+        assertFalse(qat.learnsRanges(), "activation ranges from calibration unless asked");
+        JobSpec learned = Json.read("{\"method\":\"qat\",\"trainData\":\"ds-1\",\"qatLearnRanges\":true}", JobSpec.class);
+        assertTrue(learned.learnsRanges());
+        assertEquals(learned, Json.read(Json.write(learned), JobSpec.class));
+        assertTrue(learned.withQat("ds-2", 5, null).learnsRanges(), "withQat keeps the choice");
     }
 
     @Test
