@@ -127,7 +127,8 @@ class QatEndToEndTest {
     @Order(3)
     void aQatJobFineTunesEveryQuantizedCandidateAndReportsBothMetrics() throws Exception {
         long t0 = System.nanoTime();
-        String id = client.submit(modelVersion, calibration, calibration, spec(2, 4)).path("id").asText();
+        // with learned activation ranges: the job's spec reaches the evaluators' training
+        String id = client.submit(modelVersion, calibration, calibration, spec(2, 4).withQatLearnRanges(true)).path("id").asText();
         JsonNode done = client.await(id, System.err, 240_000);
         assertEquals(JobState.DONE, JobClient.state(done), done.toString());
         SearchReport report = client.report(id);
@@ -140,6 +141,7 @@ class QatEndToEndTest {
             assertNotNull(c.qatMetric(), c.id() + ": " + c.qat());
             assertEquals(c.qatMetric(), c.metric(), 1e-12, c.id());
             assertEquals(4, c.qat().steps(), c.id());
+            assertTrue(c.qat().rangesLearned() >= 9, c.id() + " learned the ranges of the static 8-bit activations: " + c.qat());
             System.err.printf("qat job: %s PTQ %.4f -> QAT %.4f (deployed %.4f)%n", c.id(), c.ptqMetric(), c.qatMetric(), c.deployedMetric());
         }
         double best = report.candidates().stream().filter(Candidate::withinBudgets).mapToDouble(Candidate::qatMetric).max().orElseThrow();

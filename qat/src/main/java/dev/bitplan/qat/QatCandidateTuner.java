@@ -63,7 +63,7 @@ public final class QatCandidateTuner implements CandidateTuner {
         Candidate tuned = ptq.candidate().tuned(r.qatMetric(), r.deployedMetric(), r.exported().sizeBytes(),
                 session.latencyMillis(r.exported().bytes()),
                 QatTraining.trained(t.steps(), t.samples(), t.seconds(), t.firstLoss(), t.lastLoss(), memory.largest(),
-                        data.heldBytes(), data.bytesOnDisk(), data.largestBatchBytes()));
+                        data.heldBytes(), data.bytesOnDisk(), data.largestBatchBytes(), r.rangesLearned()));
         return new MeasuredCandidate(tuned, r.exported());
     }
 

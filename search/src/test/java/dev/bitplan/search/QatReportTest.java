@@ -24,7 +24,7 @@ class QatReportTest {
     }
 
     private static Candidate tuned(String id, double ptqMetric, double qatMetric, long bytes) {
-        return ptq(id, ptqMetric, bytes).tuned(qatMetric, qatMetric, bytes, 1.0, QatTraining.trained(5, 320, 0.4, 0.2, 0.1, null, 0, 1L << 26, 1L << 20));
+        return ptq(id, ptqMetric, bytes).tuned(qatMetric, qatMetric, bytes, 1.0, QatTraining.trained(5, 320, 0.4, 0.2, 0.1, null, 0, 1L << 26, 1L << 20, 0));
     }
 
     @Test

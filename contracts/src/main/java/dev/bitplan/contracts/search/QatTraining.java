@@ -17,19 +17,21 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param trainDataBytesOnDisk the spill: the training file's arrays decompressed into raw files, deleted after the job
  * @param peakBatchBytes    the largest batch's values in the heap (floats 4 bytes a value, integers 8), the most the
  *                          training data takes there at one time per batch in flight
+ * @param rangesLearned static activations whose scale was learned (LSQ, {@code spec.qatLearnRanges}) and used by the
+ *                      tuned model's scoring and export; 0 or absent when ranges were kept from calibration
  * @param skipped   why this candidate was not fine-tuned (an op the QAT importer lacks, not on the PTQ front); null when trained
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QatTraining(Integer steps, Integer samples, Double seconds, Double firstLoss, Double lastLoss, Long peakResidentBytes,
-                          Long trainDataBytes, Long trainDataBytesOnDisk, Long peakBatchBytes, String skipped) {
+                          Long trainDataBytes, Long trainDataBytesOnDisk, Long peakBatchBytes, Integer rangesLearned, String skipped) {
 
     public static QatTraining trained(int steps, int samples, double seconds, double firstLoss, double lastLoss, Long peakResidentBytes,
-                                      long trainDataBytes, long trainDataBytesOnDisk, long peakBatchBytes) {
+                                      long trainDataBytes, long trainDataBytesOnDisk, long peakBatchBytes, int rangesLearned) {
         return new QatTraining(steps, samples, seconds, firstLoss, lastLoss, peakResidentBytes, trainDataBytes, trainDataBytesOnDisk,
-                peakBatchBytes, null);
+                peakBatchBytes, rangesLearned, null);
     }
 
     public static QatTraining skipped(String reason) {
-        return new QatTraining(null, null, null, null, null, null, null, null, null, reason);
+        return new QatTraining(null, null, null, null, null, null, null, null, null, null, reason);
     }
 }

@@ -68,7 +68,7 @@ class QatSpecJsonTest {
         Candidate plain = new Candidate("int8", CandidateKind.BASELINE_INT8, QuantPlan.of(Map.of()), 0.9, 0.9, 10, 12L, 1.0, 1.0, 0, 0,
                 false, false);
         assertFalse(Json.write(plain).contains("qat") || Json.write(plain).contains("ptqMetric"), Json.write(plain));
-        Candidate tuned = plain.tuned(0.95, 0.949, 13, 1.1, QatTraining.trained(5, 320, 0.5, 0.3, 0.1, 400L << 20, 0, 1L << 26, 1L << 20));
+        Candidate tuned = plain.tuned(0.95, 0.949, 13, 1.1, QatTraining.trained(5, 320, 0.5, 0.3, 0.1, 400L << 20, 0, 1L << 26, 1L << 20, 13));
         Candidate read = Json.read(Json.write(tuned), Candidate.class);
         assertEquals(tuned, read);
         assertEquals(0.9, read.ptqMetric());
