@@ -2,6 +2,7 @@ package dev.bitplan.qat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 
 /**
  * The PyTorch engine, set never to download anything: libtorch comes from the {@code pytorch-native-cpu} jar on the
@@ -46,7 +47,7 @@ public final class DjlRuntime {
      * without them every activation-sized tensor of a QAT step is a fresh mmap whose pages fault in, and a Fashion
      * ResNet-8 step took twice as long (a fifth of the time in the kernel).
      */
-    public static final java.util.List<String> ALLOCATOR_SETTINGS = java.util.List.of("MALLOC_MMAP_THRESHOLD_",
+    public static final List<String> ALLOCATOR_SETTINGS = List.of("MALLOC_MMAP_THRESHOLD_",
             "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_");
 
     /** A note for results and logs when this JVM started without {@link #ALLOCATOR_SETTINGS}; null when it has them. */

@@ -34,6 +34,15 @@ final class QuantOps {
         }
     }
 
+    /** A per-axis scale and zero point shaped to broadcast over {@code x}, and the clip range's ends they give. */
+    private record AxisGrid(NDArray scale, NDArray zero, NDArray lo, NDArray hi) {
+        static AxisGrid of(NodeContext c, NDArray x, Grid grid) {
+            NDArray scale = perAxis(c, c.in(1), x);
+            NDArray zero = c.has(2) ? perAxis(c, c.in(2), x).toType(DataType.FLOAT32, false) : scale.zerosLike();
+            return new AxisGrid(scale, zero, zero.neg().add(grid.qmin()).mul(scale), zero.neg().add(grid.qmax()).mul(scale));
+        }
+    }
+
     private static NDList quantize(NodeContext c) {
         refuseBlocks(c, "block-wise QuantizeLinear");
         NDArray x = c.in(0);
@@ -41,29 +50,25 @@ final class QuantOps {
         if (perTensor(c.in(1))) {
             return ElementwiseOps.one(FakeQuant.integerGrid(x, scalar(c.in(1)), zeroPoint(c), grid.qmin(), grid.qmax()));
         }
-        NDArray scale = perAxis(c, c.in(1), x);
-        NDArray zero = c.has(2) ? perAxis(c, c.in(2), x).toType(DataType.FLOAT32, false) : scale.zerosLike();
-        NDArray lo = zero.neg().add(grid.qmin()).mul(scale);
-        NDArray hi = zero.neg().add(grid.qmax()).mul(scale);
-        return ElementwiseOps.one(FakeQuant.integerGrid(x, scale, zero, lo, hi));
+        AxisGrid a = AxisGrid.of(c, x, grid);
+        return ElementwiseOps.one(FakeQuant.integerGrid(x, a.scale(), a.zero(), a.lo(), a.hi()));
     }
 
     /** QuantizeLinear then DequantizeLinear with the same scale and zero point, in one: the inputs are the Q's. */
     private static NDList fakeQuantize(NodeContext c) {
         refuseBlocks(c, "block-wise QuantizeLinear");
         NDArray x = c.in(0);
+        NDArray scale = c.in(1);
         Grid grid = Grid.of(c);
-        if (perTensor(c.in(1)) && c.in(1).hasGradient()) {
+        if (!perTensor(scale)) {
+            AxisGrid a = AxisGrid.of(c, x, grid);
+            return ElementwiseOps.one(FakeQuant.dequantized(x, a.scale(), a.lo(), a.hi()));
+        }
+        if (scale.hasGradient()) {
             // a scale QAT learns (LSQ): a parameter, not a constant
-            return ElementwiseOps.one(FakeQuant.learnedScale(x, c.in(1), zeroPoint(c), grid.qmin(), grid.qmax()));
+            return ElementwiseOps.one(FakeQuant.learnedScale(x, scale, zeroPoint(c), grid.qmin(), grid.qmax()));
         }
-        if (perTensor(c.in(1))) {
-            return ElementwiseOps.one(perTensor(c, x, scalar(c.in(1)), zeroPoint(c), grid));
-        }
-        NDArray scale = perAxis(c, c.in(1), x);
-        NDArray zero = c.has(2) ? perAxis(c, c.in(2), x).toType(DataType.FLOAT32, false) : scale.zerosLike();
-        return ElementwiseOps.one(FakeQuant.dequantized(x, scale, zero.neg().add(grid.qmin()).mul(scale),
-                zero.neg().add(grid.qmax()).mul(scale)));
+        return ElementwiseOps.one(FakeQuant.dequantized(x, scalar(scale), zeroPoint(c), grid.qmin(), grid.qmax()));
     }
 
     private static NDList dequantize(NodeContext c) {
@@ -91,11 +96,7 @@ final class QuantOps {
     private static NDList dynamicFakeQuantize(NodeContext c) {
         NDArray x = c.in(0);
         DynamicRange r = DynamicRange.of(x);
-        return ElementwiseOps.one(perTensor(c, x, r.scale(), r.zero(), new Grid(0, 255)));
-    }
-
-    private static NDArray perTensor(NodeContext c, NDArray x, float scale, float zero, Grid grid) {
-        return FakeQuant.dequantized(x, scale, zero, grid.qmin(), grid.qmax());
+        return ElementwiseOps.one(FakeQuant.dequantized(x, r.scale(), r.zero(), 0f, 255f));
     }
 
     /**

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.bitplan.contracts.plan.FusionMode;
 import dev.bitplan.contracts.plan.LayerChoice;
 import dev.bitplan.contracts.plan.QuantPlan;
+import dev.bitplan.engine.calib.ActivationQuantParams;
 import dev.bitplan.engine.eval.Quantizer;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.layers.LayerKind;
@@ -22,8 +23,10 @@ import dev.bitplan.qat.graph.OnnxToDjl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -133,7 +136,7 @@ public final class QatModel {
                 quantizerReads.merge(n.getInput(1), 1, Integer::sum);
             }
         }
-        java.util.Set<String> tensors = new java.util.LinkedHashSet<>();
+        Set<String> tensors = new LinkedHashSet<>();
         quantizer.model().folded().proto().getGraph().getInputList().forEach(v -> tensors.add(v.getName()));
         quantizer.model().folded().proto().getGraph().getNodeList().forEach(n -> tensors.addAll(n.getOutputList()));
         List<LearnedRange> out = new ArrayList<>();
@@ -142,7 +145,7 @@ public final class QatModel {
             if (!quantizerReads.containsKey(name) || !initializers.containsKey(name)) {
                 continue;
             }
-            dev.bitplan.engine.calib.ActivationQuantParams calibrated = quantizer.activations().params(tensor, 8);
+            ActivationQuantParams calibrated = quantizer.activations().params(tensor, 8);
             NDArray scale = manager.create(calibrated.scale());
             scale.setRequiresGradient(true);
             out.add(new LearnedRange(tensor, calibrated, scale));
@@ -203,8 +206,8 @@ public final class QatModel {
      * The learned activation parameters by tensor, for the engine to use instead of calibrating the tuned model
      * ({@link Quantizer#fixActivations}); a scale that left (0, inf) is left out, so that tensor is calibrated again.
      */
-    public Map<String, dev.bitplan.engine.calib.ActivationQuantParams> learnedActivations() {
-        Map<String, dev.bitplan.engine.calib.ActivationQuantParams> out = new LinkedHashMap<>();
+    public Map<String, ActivationQuantParams> learnedActivations() {
+        Map<String, ActivationQuantParams> out = new LinkedHashMap<>();
         for (LearnedRange r : ranges) {
             if (r.learned() != null) {
                 out.put(r.tensor(), r.learned());

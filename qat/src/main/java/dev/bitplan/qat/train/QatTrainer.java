@@ -51,25 +51,22 @@ public final class QatTrainer {
         double first = Double.NaN;
         double last = Double.NaN;
         long t0 = System.nanoTime();
-        try (TeacherAhead teacherAhead = new TeacherAhead(teacher, data, manager)) {
-            int[] batch = order.next();
-            Future<?> targets = teacherAhead.start(batch);
+        try (TeacherAhead ahead = new TeacherAhead(teacher, data, manager)) {
+            Future<TeacherAhead.Batch> coming = ahead.start(order.next(), withLabels);
             for (int step = 0; step < total; step++) {
                 if (cancelled.getAsBoolean()) {
                     throw new CancellationException("QAT cancelled after " + step + " of " + total + " steps");
                 }
-                int[] next = step + 1 < total ? order.next() : null;
-                Future<?> nextTargets = next == null ? null : teacherAhead.start(next);
+                TeacherAhead.Batch batch = ahead.take(coming);
+                coming = step + 1 < total ? ahead.start(order.next(), withLabels) : null;
                 try (NDScope ignored = new NDScope()) {
-                    TrainingData.Batch rows = data.batch(batch, withLabels);
-                    Map<String, NDArray> feeds = BatchFeeder.feed(manager, rows.inputs());
+                    Map<String, NDArray> feeds = BatchFeeder.feed(manager, batch.rows().inputs());
                     NDArray mask = feeds.get(BatchFeeder.ATTENTION_MASK);
-                    NDArray labels = withLabels ? manager.create(rows.labels()) : null;
+                    NDArray labels = withLabels ? manager.create(batch.rows().labels()) : null;
                     NDArray value;
                     try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                         NDArray predicted = student.graph().run(manager, feeds).get(output);
-                        NDArray target = teacherAhead.take(targets, manager);
-                        value = loss.loss(predicted, target, mask, labels);
+                        value = loss.loss(predicted, batch.targets(manager), mask, labels);
                         collector.backward(value);
                     }
                     last = value.getFloat();
@@ -85,11 +82,9 @@ public final class QatTrainer {
                         grad.subi(grad); // PyTorch accumulates gradients; start the next step from zero
                     }
                 }
-                seen += batch.length;
+                seen += batch.size();
                 listener.onStep(new TrainingStep(step + 1, total, last, schedule.getNewValue(step + 1), seen,
                         (System.nanoTime() - t0) / 1e9));
-                batch = next;
-                targets = nextTargets;
             }
         }
         return new TrainingResult(total, seen, (System.nanoTime() - t0) / 1e9, first, last, data.footprint());

@@ -14,11 +14,18 @@ import java.util.concurrent.Future;
 /**
  * The FP32 teacher's outputs, computed on a thread of their own for the next batch while the student trains on this
  * one. libtorch runs each op on the calling thread (one intra-op thread), so on two cores the teacher's forward pass
- * leaves the step's critical path instead of adding to it. At most one batch's outputs wait, as plain floats.
+ * leaves the step's critical path instead of adding to it. The batch's rows are read once, here, for both teacher and
+ * student. At most one batch waits, its outputs as plain floats.
  */
 final class TeacherAhead implements AutoCloseable {
 
-    private record Outputs(float[] values, Shape shape) {
+    /** A batch read ahead: how many samples, their rows (and labels when asked) and the teacher's outputs on them. */
+    record Batch(int size, TrainingData.Batch rows, float[] targets, Shape shape) {
+
+        /** The teacher's outputs as an array of {@code into} (within the caller's scope). */
+        NDArray targets(NDManager into) {
+            return into.create(targets, shape);
+        }
     }
 
     private final DjlGraph teacher;
@@ -38,21 +45,21 @@ final class TeacherAhead implements AutoCloseable {
         this.output = teacher.outputs().get(0);
     }
 
-    /** Starts the teacher on {@code batch}; the result is taken with {@link #take}. */
-    Future<?> start(int[] batch) {
+    /** Starts reading {@code samples} and running the teacher on them; the result is taken with {@link #take}. */
+    Future<Batch> start(int[] samples, boolean withLabels) {
         return thread.submit(() -> {
+            TrainingData.Batch rows = data.batch(samples, withLabels);
             try (NDScope ignored = new NDScope()) {
-                NDArray y = teacher.run(manager, BatchFeeder.feed(manager, data.batch(batch, false).inputs())).get(output);
-                return new Outputs(y.toFloatArray(), y.getShape());
+                NDArray y = teacher.run(manager, BatchFeeder.feed(manager, rows.inputs())).get(output);
+                return new Batch(samples.length, rows, y.toFloatArray(), y.getShape());
             }
         });
     }
 
-    /** The teacher's outputs of a started batch, as an array of {@code into} (within the caller's scope). */
-    NDArray take(Future<?> started, NDManager into) {
+    /** A started batch, once read and taught. */
+    Batch take(Future<Batch> started) {
         try {
-            Outputs o = (Outputs) started.get();
-            return into.create(o.values(), o.shape());
+            return started.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for the teacher's outputs");
