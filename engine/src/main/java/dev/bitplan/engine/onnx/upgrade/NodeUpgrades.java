@@ -33,7 +33,11 @@ final class NodeUpgrades {
             "MatMul", "Max", "MaxPool", "Mean", "Min", "Mod", "Mul", "Neg", "NonZero", "Not", "OneHot", "Or", "PRelu", "Pow", "Range",
             "Reciprocal", "ReduceL2", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "Relu", "Reshape", "ScatterND", "Selu",
             "Shape", "Sigmoid", "Sign", "Sin", "Size", "Softplus", "SpaceToDepth", "Sqrt", "Sub", "Sum", "Tanh", "Tile", "Transpose",
-            "Where");
+            "Where",
+            // integer ops from opset 10 / 11: later versions add per-axis, block-wise and float8 forms only, so a model
+            // quantized at opset 10 - 12 (ONNX Runtime's dynamic quantizer writes 11) means the same at 21
+            "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearConv",
+            "QLinearMatMul");
 
     private final UpgradeGraph graph;
     private final RankLookup ranks;
