@@ -199,7 +199,16 @@ public final class PlanRewriter {
                 node.setInput(0, q);
             }
         }
-        return new Result(edit.build(), List.copyOf(notes));
+        ModelProto built = edit.build();
+        if (form.integer()) {
+            AttentionFusion.Result fused = AttentionFusion.apply(built);
+            built = fused.model();
+            if (fused.fused() > 0) {
+                notes.add(fused.fused() + " attention blocks with dynamic 8-bit Q/K/V projections run as ONNX Runtime's "
+                        + "com.microsoft.QAttention (one integer product for Q, K and V, the attention in one kernel)");
+            }
+        }
+        return new Result(built, List.copyOf(notes));
     }
 
     /**

@@ -10,12 +10,18 @@ import dev.bitplan.contracts.plan.Metric;
 import dev.bitplan.contracts.plan.QuantPlan;
 import dev.bitplan.contracts.plan.QuantizationOptions;
 import dev.bitplan.engine.Fixtures;
+import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.onnx.ModelLoader;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.qdq.ExportedModel;
+import dev.bitplan.engine.runtime.OrtModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,10 +70,34 @@ class BgeSmallTest {
         ExportedModel exported = e.export(w8);
         ModelProto m = ModelProto.parseFrom(exported.bytes());
         Map<String, Long> ops = m.getGraph().getNodeList().stream().collect(Collectors.groupingBy(NodeProto::getOpType, Collectors.counting()));
-        assertEquals(72L, ops.get("MatMulInteger"), "every linear layer is a MatMulInteger: " + ops);
-        assertEquals(48L, ops.get("DynamicQuantizeLinear"), "Q, K and V share one quantized input: " + ops);
+        assertEquals(12L, ops.get("QAttention"), "each layer's Q, K and V projections and attention are one QAttention: " + ops);
+        assertEquals(null, ops.get("Softmax"), ops.toString());
+        assertEquals(36L, ops.get("MatMulInteger"), "every other linear layer is a MatMulInteger: " + ops);
+        assertEquals(48L, ops.get("DynamicQuantizeLinear"), "one per quantized input, Q, K and V's shared: " + ops);
         assertEquals(null, ops.get("DequantizeLinear"), "no table is dequantized whole: embeddings gather integer rows");
         assertEquals(scored, e.score(exported.bytes(), "deployed"), 2e-4, "ONNX Runtime's defaults compute what was scored");
+    }
+
+    @Test
+    void onnxRuntimesOwnInt8SiblingLoadsAndComputesAsGiven() throws Exception {
+        // what `bitplan compare` loads as the model to hold BitPlan's against; its DynamicQuantizeLinear / MatMulInteger /
+        // DequantizeLinear at opset 11 were refused by the upgrade to 21 before
+        Path file = Fixtures.model(Fixtures.BGE_SMALL_ORT_INT8);
+        OnnxModel upgraded = ModelLoader.load(file);
+        assertEquals(21, upgraded.opset());
+        SampleSet all = EvaluationSamples.whole(upgraded, Fixtures.file("text/license_text_64.npz"));
+        int[] first = {0, 1, 2, 3, 4, 5, 6, 7};
+        Map<String, NdArray> feed = new LinkedHashMap<>();
+        all.inputs().forEach((k, v) -> feed.put(k, v.selectSamples(first)));
+        String out = upgraded.outputs().get(0).getName();
+        float[] asGiven;
+        float[] loaded;
+        try (OrtModel a = OrtModel.load(Files.readAllBytes(file), RuntimeOptions.defaults());
+             OrtModel b = OrtModel.load(upgraded.proto().toByteArray(), RuntimeOptions.defaults())) {
+            asGiven = a.run(feed, Set.of(out)).get(out).data();
+            loaded = b.run(feed, Set.of(out)).get(out).data();
+        }
+        assertTrue(SmoothQuantTest.maxRelativeError(loaded, asGiven) < 1e-5, "the upgrade changed the int8 model's outputs");
     }
 
     @Test

@@ -222,6 +222,58 @@ public final class TestModels {
         return b.build();
     }
 
+    /** Heads of {@link #attentionEncoder}: 2 of 8 dimensions each. */
+    public static final int ATTENTION_HEADS = 2;
+
+    /**
+     * One BERT self-attention block as HuggingFace exports it (opset 13): {@code input_ids}, {@code attention_mask} int64
+     * [batch, tokens] -> Gather on [50, 16] -> query / key / value MatMul [16, 16] + bias -> Reshape [0, 0, 2, 8] ->
+     * Transpose (key to [0, 2, 3, 1]) -> MatMul(Q, K^T) -> Div by {@code scoreDivisor} -> Add the mask
+     * {@code (1 - float(mask[:, None, None, :])) * -3.4e38} -> Softmax -> MatMul(., V) -> Transpose -> Reshape [0, 0, 16]
+     * -> output dense MatMul [16, 16] + bias -> {@code last_hidden_state}. With {@code queryIsOutput} the query projection
+     * is a graph output as well.
+     */
+    public static ModelProto attentionEncoder(float scoreDivisor, boolean queryIsOutput) {
+        GraphBuilder b = new GraphBuilder("attention_encoder").opset(13).seed(41).producer("pytorch");
+        String ids = b.input("input_ids", INT64, "batch", "tokens");
+        String mask = b.input("attention_mask", INT64, "batch", "tokens");
+        String x = b.node("Gather").name("/embed/Gather")
+                .inputs(b.normalInitializer("embed.weight", 0.0, 1.0, VOCAB, HIDDEN), ids).attrInt("axis", 0).add();
+        String heads = b.int64Initializer("heads_shape", new long[] {0, 0, ATTENTION_HEADS, HIDDEN / ATTENTION_HEADS}, 4);
+        String[] split = new String[3];
+        String[] names = {"query", "key", "value"};
+        for (int i = 0; i < 3; i++) {
+            String p = "/attn/self/" + names[i];
+            String y = b.node("MatMul").name(p + "/MatMul").inputs(x, b.heWeight("attn." + names[i] + ".weight", HIDDEN, HIDDEN, HIDDEN)).add();
+            y = b.node("Add").name(p + "/Add").inputs(b.normalInitializer("attn." + names[i] + ".bias", 0.0, 0.1, HIDDEN), y)
+                    .outputs(i == 0 && queryIsOutput ? "query" : p + "/Add_output_0").add();
+            String r = b.node("Reshape").name(p + "/Reshape").inputs(y, heads).add();
+            split[i] = b.node("Transpose").name(p + "/Transpose").inputs(r).attrInts("perm", i == 1 ? new long[] {0, 2, 3, 1}
+                    : new long[] {0, 2, 1, 3}).add();
+        }
+        String scores = b.node("MatMul").name("/attn/self/MatMul").inputs(split[0], split[1]).add();
+        scores = b.node("Div").name("/attn/self/Div").inputs(scores, b.floatInitializer("score_divisor", new float[] {scoreDivisor})).add();
+        String m = b.node("Unsqueeze").name("/Unsqueeze").inputs(mask, b.int64Initializer("axes_1", new long[] {1}, 1)).add();
+        m = b.node("Unsqueeze").name("/Unsqueeze_1").inputs(m, b.int64Initializer("axes_2", new long[] {2}, 1)).add();
+        m = b.node("Cast").name("/Cast").inputs(m).attrInt("to", FLOAT).add();
+        m = b.node("Sub").name("/Sub").inputs(b.floatInitializer("one", new float[] {1f}), m).add();
+        m = b.node("Mul").name("/Mul").inputs(m, b.floatInitializer("mask_min", new float[] {-Float.MAX_VALUE})).add();
+        String probs = b.node("Softmax").name("/attn/self/Softmax").inputs(b.node("Add").name("/attn/self/Add").inputs(scores, m).add())
+                .attrInt("axis", -1).add();
+        String context = b.node("MatMul").name("/attn/self/MatMul_1").inputs(probs, split[2]).add();
+        context = b.node("Transpose").name("/attn/self/Transpose_3").inputs(context).attrInts("perm", 0, 2, 1, 3).add();
+        context = b.node("Reshape").name("/attn/self/Reshape_3")
+                .inputs(context, b.int64Initializer("hidden_shape", new long[] {0, 0, HIDDEN}, 3)).add();
+        String y = b.node("MatMul").name("/attn/output/dense/MatMul").inputs(context, b.heWeight("attn.output.weight", HIDDEN, HIDDEN, HIDDEN)).add();
+        b.node("Add").name("/attn/output/dense/Add").inputs(y, b.normalInitializer("attn.output.bias", 0.0, 0.1, HIDDEN))
+                .outputs("last_hidden_state").add();
+        b.output("last_hidden_state", FLOAT, "batch", "tokens", HIDDEN);
+        if (queryIsOutput) {
+            b.output("query", FLOAT, "batch", "tokens", HIDDEN);
+        }
+        return b.build();
+    }
+
     /** A LayerNorm over the last axis whose gamma is 1 +- 0.2 but 8 at {@code outlier}, and beta 0 +- 0.1. */
     static String layerNorm(GraphBuilder b, String prefix, String params, String x, boolean fusedOp, int outlier) {
         float[] g = new float[HIDDEN];
