@@ -98,7 +98,7 @@ public final class SampleRunner {
         List<OrtModel> sessions = new ArrayList<>();
         try {
             for (byte[] m : models) {
-                sessions.add(OrtModel.load(m, options, models.size() == 1)); // side by side: no spinning (see OrtModel.load)
+                sessions.add(OrtModel.load(m, options)); // spinning as deployed; the meter lets the last block's threads settle
             }
             return LatencyMeter.interleavedMedians(sessions, oneRequest(), Set.of(output), Math.max(5, runs / 5), runs);
         } finally {

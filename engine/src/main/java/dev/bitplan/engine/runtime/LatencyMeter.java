@@ -10,6 +10,9 @@ import java.util.Set;
 /** Median wall time of single-sample (batch 1) runs, after a warm-up, as a deployment would see it. */
 public final class LatencyMeter {
 
+    /** Untimed runs at the start of each block of {@link #interleavedMedians}. */
+    static final int SETTLE_RUNS = 3;
+
     private LatencyMeter() {
     }
 
@@ -28,7 +31,10 @@ public final class LatencyMeter {
      * Medians of several models on one feed, measured in alternating blocks (A A A, B B B, A A A, ...): drift in machine
      * load (a shared VM) hits each model alike instead of whichever ran last, while each block runs one model warm, as
      * a deployment serving it does (alternating single runs of large models measured each other's cache misses).
-     * In the order given.
+     * Sessions keep ONNX Runtime's default of spin-waiting threads, as a deployment runs them: turning it off made every
+     * run wake sleeping threads once per kernel, which cost a quantized encoder (three times the kernels of FP32) 15-20 %
+     * and FP32 little. So that the previous block's threads have stopped spinning (they do within a millisecond or so),
+     * each block starts with {@link #SETTLE_RUNS} untimed runs. In the order given.
      */
     public static double[] interleavedMedians(List<OrtModel> models, Map<String, NdArray> feed, Set<String> outputs, int warmup,
                                               int runs) {
@@ -41,7 +47,9 @@ public final class LatencyMeter {
             int n = Math.min(block, runs - done);
             for (int k = 0; k < models.size(); k++) {
                 OrtModel m = models.get(k);
-                m.run(feed, outputs); // back in cache after the other models' blocks
+                for (int i = 0; i < SETTLE_RUNS; i++) {
+                    m.run(feed, outputs); // back in cache after the other models' blocks, their threads idle
+                }
                 for (int i = 0; i < n; i++) {
                     long t0 = System.nanoTime();
                     m.run(feed, outputs);

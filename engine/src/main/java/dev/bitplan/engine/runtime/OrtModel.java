@@ -48,19 +48,7 @@ public final class OrtModel implements AutoCloseable {
 
     /** Loads serialized model bytes; a model ONNX Runtime rejects becomes an UNUSABLE input error. */
     public static OrtModel load(byte[] model, RuntimeOptions options) {
-        return load(model, options, true);
-    }
-
-    /**
-     * @param spinning whether idle intra-op threads spin-wait for the next run (ORT's default). Sessions timed side by
-     *                 side turn it off: spinning threads of the session that ran last take the cores from the one that
-     *                 runs now, which on 2 cores made two identical models measure 28 % apart.
-     */
-    public static OrtModel load(byte[] model, RuntimeOptions options, boolean spinning) {
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            if (!spinning) {
-                so.addConfigEntry("session.intra_op.allow_spinning", "0");
-            }
             return new OrtModel(ENV.createSession(model, so));
         } catch (OrtException e) {
             throw new InvalidInputException(Problem.UNUSABLE, "ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
