@@ -14,6 +14,7 @@ import dev.bitplan.engine.eval.PreparedModel;
 import dev.bitplan.engine.eval.ProgressListener;
 import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.eval.SampleSet;
+import dev.bitplan.engine.eval.SequenceBuckets;
 import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.qdq.ExportedModel;
@@ -30,6 +31,7 @@ import dev.bitplan.qat.train.StepListener;
 import dev.bitplan.qat.train.TrainingConfig;
 import dev.bitplan.qat.train.TrainingData;
 import dev.bitplan.qat.train.TrainingResult;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
@@ -110,65 +112,88 @@ public final class QatEvaluator {
             ModelProto tuned = student.tunedFloatModel().model();
             PreparedModel tunedModel = PreparedModel.of(new OnnxModel(tuned));
             PlanEvaluator qat = new PlanEvaluator(tunedModel, calibration, ptq.samples(), options, metric, runtime, progress);
-            // learned activation scales replace the tuned model's calibration for their tensors
+            // learned activation scales replace the tuned model's calibration for their tensors, and smoothed layers are
+            // smoothed with the s they were trained with
             qat.quantizer().fixActivations(student.learnedActivations());
+            if (student.smoothing() != null) {
+                qat.quantizer().fixSmoothing(student.smoothing());
+            }
             double qatMetric = ptq.scoreOutputs(qat.simulatedOutputs(plan));
             ExportedModel exported = qat.export(plan);
             double deployed = qat.quantizer().deploysAsScored(plan, exported.bytes()) ? qatMetric : ptq.score(exported.bytes(), "qat deployed");
-            int moved = scalesMoved(student, tunedModel, plan);
+            int moved = scalesMoved(student, qat.quantizer().weights(), tunedModel, plan);
             return new Result(ptq.fp32Metric(), ptqMetric, qatMetric, deployed, trainedGraph, moved, training, exported, tuned,
                     student.learnedActivations().size());
         }
     }
 
     /**
-     * A graph's first output over samples, samples x width, in batches as the engine runs them; a token model's outputs,
-     * computed on batches cut after their longest sentence, are padded back with zeros to the data's token length, as the
-     * engine lays them out.
+     * A graph's first output over samples, samples x width, run as the engine runs them ({@code SampleRunner}): a token
+     * model's samples grouped by real length and trimmed to it (so that no padding enters a dynamic activation range),
+     * their token outputs padded back with zeros to the data's token length; other models in batches in order.
      */
     public static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples) {
         return outputs(graph, manager, samples, 64);
     }
 
-    /** {@link #outputs(DjlGraph, NDManager, SampleSet)} in batches of {@code batch}. */
+    /** {@link #outputs(DjlGraph, NDManager, SampleSet)} in batches of at most {@code batch}. */
     public static float[] outputs(DjlGraph graph, NDManager manager, SampleSet samples, int batch) {
-        int count = samples.size();
-        TrainingData rows = TrainingData.held(samples);
-        NdArray mask = samples.inputs().get(BatchFeeder.ATTENTION_MASK);
-        int tokens = mask == null ? 0 : (int) mask.shape()[1];
+        SequenceBuckets buckets = SequenceBuckets.of(samples).orElse(null);
+        if (buckets == null) { // no mask, or one not padded on the right: in order, each batch cut after its longest sentence
+            NdArray mask = samples.inputs().get(BatchFeeder.ATTENTION_MASK);
+            int tokens = mask == null || mask.rank() != 2 ? 0 : (int) mask.shape()[1];
+            return run(graph, manager, samples.inputs(), samples.indices(), null, tokens, samples.size(), batch, null);
+        }
         float[] out = null;
-        int width = 0;
-        for (int start = 0; start < count; start += batch) {
-            int[] picked = IntStream.range(start, Math.min(count, start + batch)).toArray();
+        for (SequenceBuckets.Bucket b : buckets.buckets()) {
+            out = run(graph, manager, b.inputs(), IntStream.range(0, b.size()).toArray(), b.positions(), buckets.tokens(), samples.size(),
+                    batch, out);
+        }
+        return out;
+    }
+
+    /**
+     * Runs {@code rows} of {@code inputs} in batches and copies each sample's output into row {@code positions[i]} of
+     * {@code out} (row i when null), created on the first batch; a token output shorter than {@code tokens} is padded.
+     */
+    private static float[] run(DjlGraph graph, NDManager manager, Map<String, NdArray> inputs, int[] rows, int[] positions, int tokens,
+                               int count, int batch, float[] out) {
+        SampleSet set = new SampleSet(inputs, null, rows);
+        TrainingData data = TrainingData.held(set);
+        for (int start = 0; start < rows.length; start += batch) {
+            int[] picked = IntStream.range(start, Math.min(rows.length, start + batch)).toArray();
             try (NDScope ignored = new NDScope()) {
-                NDArray y = graph.run(manager, BatchFeeder.feed(manager, rows.batch(picked, false).inputs()))
+                NDArray y = graph.run(manager, BatchFeeder.feed(manager, data.batch(picked, false).inputs()))
                         .get(graph.outputs().get(0));
                 float[] values = y.toFloatArray();
                 int perSample = values.length / picked.length;
                 long[] shape = y.getShape().getShape();
-                boolean trimmed = tokens > 0 && shape.length == 3 && shape[1] < tokens;
-                int rowWidth = trimmed ? perSample / (int) shape[1] * tokens : perSample;
+                boolean shorter = tokens > 0 && shape.length == 3 && shape[1] < tokens;
+                int width = shorter ? perSample / (int) shape[1] * tokens : perSample;
                 if (out == null) {
-                    width = rowWidth;
                     out = new float[width * count];
                 }
                 for (int k = 0; k < picked.length; k++) {
-                    System.arraycopy(values, k * perSample, out, (start + k) * width, perSample);
+                    int row = positions == null ? start + k : positions[start + k];
+                    System.arraycopy(values, k * perSample, out, row * width, perSample);
                 }
             }
         }
         return out;
     }
 
-    private int scalesMoved(QatModel student, PreparedModel tuned, QuantPlan plan) {
-        QuantizedWeightCache fresh = new QuantizedWeightCache(tuned.folded(), options);
+    /** @param fresh the tuned model's weights, as its quantizer has them */
+    private static int scalesMoved(QatModel student, QuantizedWeightCache fresh, PreparedModel tuned, QuantPlan plan) {
         int moved = 0;
         for (TrainableLayer t : student.layers()) {
             Layer layer = tuned.layer(t.layer().name());
             LayerChoice choice = plan.choiceFor(layer.name());
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
-            float[] before = student.quantizer().weights().weights(t.layer(), choice.weightBits(), t.folded()).quantized().scales();
-            float[] after = fresh.weights(layer, choice.weightBits(), layer.foldsBatchNorm(mode)).quantized().scales();
+            int blockSize = choice.blockSizeUnder(student.quantizer().options().weightBlockSize());
+            boolean smoothed = t.smoothingScales() != null;
+            float[] before = student.quantizer().weights().weights(t.layer(), choice.weightBits(), t.folded(), blockSize, smoothed)
+                    .quantized().scales();
+            float[] after = fresh.weights(layer, choice.weightBits(), layer.foldsBatchNorm(mode), blockSize, smoothed).quantized().scales();
             for (int i = 0; i < before.length; i++) {
                 if (Math.abs(after[i] - before[i]) > 1e-5 * Math.abs(before[i])) {
                     moved++;

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The figures of the QAT issue, too long for CI (excluded by the {@code bench} tag; run with
  * {@code ./mvnw -o -pl qat -am verify -Dsurefire.failIfNoSpecifiedTests=false -Dtest=QatBench -Dqat.excludedGroups=}):
  * one epoch of {@code fmnist_train_20k.npz} on the Fashion ResNet-8 at all-4-bit per channel, all-4-bit per tensor and
- * all-8-bit, scored on all 10,000 test images; 200 steps of BGE-small at a mixed 4/8-bit plan on real sentences.
+ * all-8-bit, scored on all 10,000 test images; 200 steps of BGE-small at a mixed 4/8-bit plan on real sentences, without
+ * and with SmoothQuant on the LayerNorms' readers.
  */
 @Tag("bench")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -95,23 +96,38 @@ class QatBench {
     @Test
     @Order(4)
     void bgeSmallMixedPlan() {
+        bgeSmall(false);
+    }
+
+    /** The same plan with SmoothQuant (alpha 0.5) on the 48 MatMuls that read a LayerNorm. */
+    @Test
+    @Order(5)
+    void bgeSmallMixedPlanSmoothed() {
+        bgeSmall(true);
+    }
+
+    private static void bgeSmall(boolean smoothed) {
         OnnxModel loaded = ModelLoader.load(Fixtures.model(Fixtures.BGE_SMALL));
         EvaluationSamples all = EvaluationSamples.load(loaded, Fixtures.file("text/license_text_64.npz"), null, 128, 0);
         int[] v = all.validation().indices();
         SampleSet validation = new SampleSet(all.validation().inputs(), null, Arrays.copyOf(v, 192));
         SampleSet train = new SampleSet(all.validation().inputs(), null, Arrays.copyOfRange(v, 192, v.length));
         PreparedModel model = PreparedModel.of(loaded);
-        QuantPlan plan = QuantPlan.uniform(8, 8);
-        for (Layer l : model.layers()) {
-            if (l.kind() == LayerKind.MATMUL && (l.name().contains("/intermediate/") || l.name().matches(".*/layer\\.\\d+/output/.*"))) {
-                plan = plan.with(l.name(), LayerChoice.of(4, 8));
-            }
-        }
-        System.out.println("bge plan: " + plan.layers().size() + " FFN MatMuls at 4 bits of " + model.layers().size() + " layers");
         QatEvaluator qat = new QatEvaluator(model, all.calibration(), validation, QuantizationOptions.defaults(), Metric.SENTENCE_COSINE,
                 RuntimeOptions.defaults(), ProgressListener.NONE);
+        java.util.Set<String> smoothable = smoothed ? qat.ptq().quantizer().smoothableLayers() : java.util.Set.of();
+        QuantPlan plan = QuantPlan.uniform(8, 8);
+        for (Layer l : model.layers()) {
+            boolean ffn = l.kind() == LayerKind.MATMUL
+                    && (l.name().contains("/intermediate/") || l.name().matches(".*/layer\\.\\d+/output/.*"));
+            LayerChoice choice = LayerChoice.of(ffn ? 4 : 8, 8);
+            plan = plan.with(l.name(), smoothable.contains(l.name()) ? choice.withSmoothed(true) : choice);
+        }
+        System.out.println("bge plan: FFN MatMuls at 4 bits of " + model.layers().size() + " layers, "
+                + qat.ptq().quantizer().smoothedLayers(plan).size() + " smoothed");
         int steps = Integer.getInteger("qat.bench.bgeSteps", 200);
-        report("bge-small mixed 4/8, " + steps + " steps of 16 (" + train.size() + " training sentences)", qat.evaluate(plan, TrainingData.held(train),
+        report("bge-small mixed 4/8" + (smoothed ? ", SmoothQuant readers" : "") + ", " + steps + " steps of 16 (" + train.size()
+                + " training sentences)", qat.evaluate(plan, TrainingData.held(train),
                 TrainingConfig.defaults().withSteps(steps).withBatchSize(16).withLearningRate(1e-5), QatBench::progress, () -> false));
     }
 }

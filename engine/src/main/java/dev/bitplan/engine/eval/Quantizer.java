@@ -90,6 +90,26 @@ public final class Quantizer {
         return smoothing;
     }
 
+    /**
+     * SmoothQuant scales given instead of measured: those a QAT run trained its smoothed layers with, so that the tuned
+     * model (its weights written back unsmoothed) is smoothed with the same {@code s} again, not with scales measured anew
+     * from its changed weights. The sites must be this model's (same LayerNorms and readers, by name). Only before the
+     * scales are first used.
+     */
+    public synchronized void fixSmoothing(Smoothing given) {
+        if (smoothing != null || builder != null) {
+            throw new IllegalStateException("SmoothQuant scales are fixed before the first plan is built");
+        }
+        Set<String> expected = new java.util.LinkedHashSet<>();
+        SmoothingSites.find(model.folded(), model.layers()).sites().forEach(s -> expected.add(s.output()));
+        Set<String> sites = new java.util.LinkedHashSet<>();
+        given.sites().forEach(s -> sites.add(s.output()));
+        if (!expected.equals(sites)) {
+            throw new IllegalArgumentException("SmoothQuant scales for sites " + sites + ", but this model's are " + expected);
+        }
+        smoothing = given;
+    }
+
     /** The layers {@code plan} smooths (by its choices or the job's SmoothQuant setting). */
     public Set<String> smoothedLayers(QuantPlan plan) {
         return builder().smoothedInputs(plan).keySet();

@@ -169,11 +169,20 @@ public final class SmoothQuantFolding {
 
     /** A [K, N] weight with row j times s_j: the input channel j that the activation lost, regained. */
     public static float[] rowsMultiplied(float[] w, float[] s) {
+        return rowsScaled(w, s, false);
+    }
+
+    /** A [K, N] weight with row j divided by s_j: a smoothed weight made plain again (QAT writes tuned weights back so). */
+    public static float[] rowsDivided(float[] w, float[] s) {
+        return rowsScaled(w, s, true);
+    }
+
+    private static float[] rowsScaled(float[] w, float[] s, boolean divide) {
         float[] v = w.clone();
         int cols = v.length / s.length;
         for (int j = 0; j < s.length; j++) {
             for (int k = 0; k < cols; k++) {
-                v[j * cols + k] *= s[j];
+                v[j * cols + k] = divide ? v[j * cols + k] / s[j] : v[j * cols + k] * s[j];
             }
         }
         return v;

@@ -3,6 +3,7 @@ package dev.bitplan.engine.eval;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -184,6 +185,28 @@ class SmoothQuantTest {
         double error = maxRelativeError(e.run(prepared.foldedBytes(), RT.forSimulation(), "mixed"), e.run(model.foldedBytes(),
                 RT.forSimulation(), "fp32"));
         assertTrue(error < 1e-5, "smoothing one reader changed the FP32 outputs by " + error);
+    }
+
+    /**
+     * Scales given to a quantizer (as QAT gives the tuned model the scales it trained with) are the ones its plans are
+     * smoothed with, not scales it would measure itself; scales of another model's sites, or given too late, are refused.
+     */
+    @Test
+    void givenSmoothingScalesReplaceMeasuredOnes() {
+        PreparedModel model = PreparedModel.of(new OnnxModel(TestModels.layerNormEncoder(false)));
+        QuantPlan plan = QuantPlan.uniform(8, 8).with("/attn/query/MatMul", dev.bitplan.contracts.plan.LayerChoice.of(8, 8).withSmoothed(true));
+        PlanEvaluator atHalf = evaluator(model, QuantizationOptions.defaults().withSmoothQuantAlpha(0.5));
+        PlanEvaluator given = evaluator(model, QuantizationOptions.defaults().withSmoothQuantAlpha(0.8));
+        PlanEvaluator measured = evaluator(model, QuantizationOptions.defaults().withSmoothQuantAlpha(0.8));
+        given.quantizer().fixSmoothing(atHalf.quantizer().smoothing());
+        assertEquals(atHalf.evaluate(plan), given.evaluate(plan), 1e-9, "smoothed with the given alpha-0.5 scales");
+        assertNotEquals(atHalf.evaluate(plan), measured.evaluate(plan), "alpha 0.8 measured smooths otherwise");
+        assertThrows(IllegalStateException.class, () -> given.quantizer().fixSmoothing(atHalf.quantizer().smoothing()));
+        Smoothing oneSite = new Smoothing(atHalf.quantizer().smoothing().sites().subList(0, 1), atHalf.quantizer().smoothing().scales(),
+                0.5, java.util.Map.of());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> evaluator(model, QuantizationOptions.defaults()).quantizer().fixSmoothing(oneSite));
+        assertTrue(e.getMessage().contains("this model's are"), e.getMessage());
     }
 
     private static String input(PreparedModel model, String layer) {

@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  * A plan's fake-quant model as a trainable DJL graph. The graph is the engine's own simulation model ({@link
  * Quantizer#simulation}): the same Q/DQ pairs, activation scales and zero points, static or dynamic, BN folded or kept
  * as the plan says. Only each quantized layer's weight constant is replaced, by its float weight (folded as the engine
- * folds it) behind fake quantization with the engine's scales, and its bias by a float parameter; before any step the
- * graph computes what the engine's fake-quant model computes.
+ * folds it, and with its rows times SmoothQuant's s where the plan smooths it) behind fake quantization with the engine's
+ * scales, and its bias by a float parameter; before any step the graph computes what the engine's fake-quant model
+ * computes. The smoothed LayerNorms stay as the simulation has them (gamma and beta divided by s, not trained).
  */
 public final class QatModel {
 
@@ -65,10 +66,7 @@ public final class QatModel {
      *                    model clips to the calibrated range before quantizing, and dynamic ones keep theirs
      */
     public static QatModel of(Quantizer quantizer, QuantPlan plan, NDManager manager, boolean learnRanges) {
-        if (!quantizer.smoothedLayers(plan).isEmpty()) {
-            throw new IllegalArgumentException("QAT does not combine with SmoothQuant yet: tuned weights are written into the "
-                    + "model as given, which SmoothQuant would smooth a second time");
-        }
+        Set<String> smoothed = quantizer.smoothedLayers(plan);
         ModelProto simulation = quantizer.simulation(plan);
         Map<String, NodeProto> simNodes = new HashMap<>();
         Map<String, Integer> reads = new HashMap<>();
@@ -97,11 +95,14 @@ public final class QatModel {
             }
             FusionMode mode = layer.fusionModes().contains(choice.fusion()) ? choice.fusion() : FusionMode.FUSED;
             boolean fold = layer.foldsBatchNorm(mode);
+            // a smoothed layer trains its weight in the smoothed space (rows times s), as the simulation model reads it
+            boolean smooths = smoothed.contains(layer.name());
             LayerWeights lw = quantizer.weights().weights(layer, choice.weightBits(), fold,
-                    choice.blockSizeUnder(quantizer.options().weightBlockSize()));
+                    choice.blockSizeUnder(quantizer.options().weightBlockSize()), smooths);
             NodeProto node = simNodes.get(layer.name());
             String weightName = node.getInput(layer.kind() == LayerKind.GATHER ? 0 : 1);
-            NDArray weight = manager.create(quantizer.weights().floatWeights(layer, fold).weight(), new Shape(layer.weightDims()));
+            NDArray weight = manager.create(quantizer.weights().floatWeights(layer, fold, smooths).weight(),
+                    new Shape(layer.weightDims()));
             weight.setRequiresGradient(true);
             String biasName = biasName(layer, simNodes);
             NDArray bias = null;
@@ -112,8 +113,11 @@ public final class QatModel {
             } else {
                 biasName = null;
             }
+            float[] smoothingScales = smooths
+                    ? quantizer.weights().smoothing().scales(quantizer.weights().smoothing().siteOf(layer.name()).orElseThrow()) : null;
             TrainableLayer t = new TrainableLayer(layer, fold, weightName, biasName, weight, bias,
-                    WeightScales.of(manager, lw.quantized()), dev.bitplan.engine.quant.WeightQuantizer.qmax(choice.weightBits()));
+                    WeightScales.of(manager, lw.quantized()), dev.bitplan.engine.quant.WeightQuantizer.qmax(choice.weightBits()),
+                    smoothingScales);
             layers.add(t);
             computed.put(weightName, t::fakeQuantizedWeight);
             if (bias != null) {
@@ -214,6 +218,14 @@ public final class QatModel {
             }
         }
         return out;
+    }
+
+    /**
+     * The SmoothQuant scales the smoothed layers were trained with, for the tuned model's quantizer ({@link
+     * Quantizer#fixSmoothing}); null when the plan smooths no layer.
+     */
+    public dev.bitplan.engine.smooth.Smoothing smoothing() {
+        return layers.stream().anyMatch(t -> t.smoothingScales() != null) ? quantizer.weights().smoothing() : null;
     }
 
     /** The float model with the tuned weights written back ({@link WeightWriteBack}), for the engine to score. */

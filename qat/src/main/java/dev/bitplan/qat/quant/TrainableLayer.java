@@ -16,9 +16,11 @@ import dev.bitplan.qat.graph.FakeQuant;
  * @param bias         the float bias, a parameter (null: no bias)
  * @param scale        the engine's weight scales, shaped to broadcast over the weight
  * @param qmax         7 at 4 bits, 127 at 8
+ * @param smoothingScales SmoothQuant's s per weight row where the plan smooths the layer (the weight is then trained
+ *                     with row j times s_j, as the smoothed LayerNorm's readers see it); null otherwise
  */
 public record TrainableLayer(Layer layer, boolean folded, String weightName, String biasName, NDArray weight, NDArray bias,
-                             NDArray scale, int qmax) {
+                             NDArray scale, int qmax, float[] smoothingScales) {
 
     /** The weight as the forward pass sees it: on the quantization grid. */
     public NDArray fakeQuantizedWeight() {

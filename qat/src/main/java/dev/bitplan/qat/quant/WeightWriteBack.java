@@ -17,7 +17,9 @@ import java.util.Set;
 /**
  * Writes tuned weights back into the float model the plan was quantized from, so that the engine scores, exports and
  * deploys the tuned model on its usual path. A layer's weight is written as its fake-quantized value ({@code s * q}): the
- * engine quantizes it again to the same grid values. Where the plan folds a BatchNormalization, the tuned folded weight
+ * engine quantizes it again to the same grid values. A layer the plan smooths was trained in SmoothQuant's space (row j
+ * times s_j); its rows are divided by s again, and the engine, given the same s ({@code Quantizer.fixSmoothing}),
+ * multiplies them back. Where the plan folds a BatchNormalization, the tuned folded weight
  * and bias are unfolded into the layer and the BN's beta, which the engine folds back:
  * <pre>
  *   W = W' / f,  beta = b' - (b - m) f,  f = g / sqrt(v + e)     (the BN node then reads a new beta of its own)
@@ -43,6 +45,9 @@ public final class WeightWriteBack {
             Layer layer = t.layer();
             float[] weight = t.fakeQuantizedWeight().toFloatArray();
             float[] bias = t.bias() == null ? null : t.bias().toFloatArray();
+            if (t.smoothingScales() != null) {
+                weight = dev.bitplan.engine.smooth.SmoothQuantFolding.rowsDivided(weight, t.smoothingScales()); // the model as given is unsmoothed; the engine smooths it again
+            }
             if (!t.folded()) {
                 initializers.put(layer.weight(), Tensors.floatTensor(layer.weight(), layer.weightDims(), weight));
                 if (bias != null && layer.bias() != null) {
