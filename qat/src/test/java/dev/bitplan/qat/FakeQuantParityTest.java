@@ -115,6 +115,15 @@ class FakeQuantParityTest {
         compare(s, QuantPlan.uniform(4, 8), "fashion W4A8 per-tensor");
     }
 
+    /** BGE-small in fake-quant simulation, scored on 16 sentences, calibrated on {@code calibration} others. */
+    private static Setup bgeSmall(int calibration, QuantizationOptions options) {
+        OnnxModel loaded = ModelLoader.load(Fixtures.model(Fixtures.BGE_SMALL));
+        EvaluationSamples all = EvaluationSamples.load(loaded, Fixtures.file("text/license_text_64.npz"), null, calibration, 0);
+        SampleSet few = new SampleSet(all.validation().inputs(), null, Arrays.copyOf(all.validation().indices(), 16));
+        return new Setup(new PlanEvaluator(PreparedModel.of(loaded), all.calibration(), few, options.withSimulation(Simulation.FAKE_QUANT),
+                Metric.SENTENCE_COSINE, RuntimeOptions.defaults(), ProgressListener.NONE), few);
+    }
+
     /**
      * Block-wise 4-bit weights (one scale per 32 input rows and output column, ONNX Runtime's MatMulNBits layout) on
      * BGE-small's first two encoder layers, with dynamic activations (DynamicQuantizeLinear, fused with its DQ here);
@@ -122,12 +131,9 @@ class FakeQuantParityTest {
      */
     @Test
     void bgeSmallBlockWiseWeights() {
-        OnnxModel loaded = ModelLoader.load(Fixtures.model(Fixtures.BGE_SMALL));
-        EvaluationSamples all = EvaluationSamples.load(loaded, Fixtures.file("text/license_text_64.npz"), null, 16, 0);
-        SampleSet few = new SampleSet(all.validation().inputs(), null, Arrays.copyOf(all.validation().indices(), 16));
-        PlanEvaluator engine = new PlanEvaluator(PreparedModel.of(loaded), all.calibration(), few,
-                QuantizationOptions.defaults().withWeightBlockSize(32).withSimulation(Simulation.FAKE_QUANT),
-                Metric.SENTENCE_COSINE, RuntimeOptions.defaults(), ProgressListener.NONE);
+        Setup s = bgeSmall(16, QuantizationOptions.defaults().withWeightBlockSize(32));
+        PlanEvaluator engine = s.engine();
+        SampleSet few = s.samples();
         QuantPlan plan = QuantPlan.of(java.util.Map.of());
         int blockWise = 0;
         for (Layer l : engine.model().layers()) {
@@ -159,12 +165,9 @@ class FakeQuantParityTest {
      */
     @Test
     void bgeSmallSmoothedLayers() {
-        OnnxModel loaded = ModelLoader.load(Fixtures.model(Fixtures.BGE_SMALL));
-        EvaluationSamples all = EvaluationSamples.load(loaded, Fixtures.file("text/license_text_64.npz"), null, 32, 0);
-        SampleSet few = new SampleSet(all.validation().inputs(), null, Arrays.copyOf(all.validation().indices(), 16));
-        PlanEvaluator engine = new PlanEvaluator(PreparedModel.of(loaded), all.calibration(), few,
-                QuantizationOptions.defaults().withSimulation(Simulation.FAKE_QUANT), Metric.SENTENCE_COSINE,
-                RuntimeOptions.defaults(), ProgressListener.NONE);
+        Setup s = bgeSmall(32, QuantizationOptions.defaults()); // static activations calibrate on 32 other sentences
+        PlanEvaluator engine = s.engine();
+        SampleSet few = s.samples();
         java.util.Set<String> smoothable = engine.quantizer().smoothableLayers();
         QuantPlan plan = QuantPlan.of(java.util.Map.of());
         for (Layer l : engine.model().layers()) {
