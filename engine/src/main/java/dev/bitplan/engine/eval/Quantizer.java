@@ -21,6 +21,7 @@ import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.runtime.RuntimeOptions;
 import dev.bitplan.engine.smooth.SmoothQuantFolding;
 import dev.bitplan.engine.smooth.Smoothing;
+import dev.bitplan.engine.smooth.SmoothingSite;
 import dev.bitplan.engine.smooth.SmoothingSites;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -100,10 +101,8 @@ public final class Quantizer {
         if (smoothing != null || builder != null) {
             throw new IllegalStateException("SmoothQuant scales are fixed before the first plan is built");
         }
-        Set<String> expected = new java.util.LinkedHashSet<>();
-        SmoothingSites.find(model.folded(), model.layers()).sites().forEach(s -> expected.add(s.output()));
-        Set<String> sites = new java.util.LinkedHashSet<>();
-        given.sites().forEach(s -> sites.add(s.output()));
+        List<String> expected = SmoothingSites.find(model.folded(), model.layers()).sites().stream().map(SmoothingSite::output).toList();
+        List<String> sites = given.sites().stream().map(SmoothingSite::output).toList();
         if (!expected.equals(sites)) {
             throw new IllegalArgumentException("SmoothQuant scales for sites " + sites + ", but this model's are " + expected);
         }

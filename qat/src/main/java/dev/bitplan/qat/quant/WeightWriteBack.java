@@ -8,6 +8,7 @@ import dev.bitplan.engine.layers.Layer;
 import dev.bitplan.engine.onnx.OnnxModel;
 import dev.bitplan.engine.onnx.Tensors;
 import dev.bitplan.engine.quant.ChannelLayout;
+import dev.bitplan.engine.smooth.SmoothQuantFolding;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +47,8 @@ public final class WeightWriteBack {
             float[] weight = t.fakeQuantizedWeight().toFloatArray();
             float[] bias = t.bias() == null ? null : t.bias().toFloatArray();
             if (t.smoothingScales() != null) {
-                weight = dev.bitplan.engine.smooth.SmoothQuantFolding.rowsDivided(weight, t.smoothingScales()); // the model as given is unsmoothed; the engine smooths it again
+                // the model as given is unsmoothed; the engine smooths it again with the same s
+                weight = SmoothQuantFolding.rowsDivided(weight, t.smoothingScales());
             }
             if (!t.folded()) {
                 initializers.put(layer.weight(), Tensors.floatTensor(layer.weight(), layer.weightDims(), weight));
