@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The figures of the QAT issue, too long for CI (excluded by the {@code bench} tag; run with
  * {@code ./mvnw -o -pl qat -am verify -Dsurefire.failIfNoSpecifiedTests=false -Dtest=QatBench -Dqat.excludedGroups=}):
  * one epoch of {@code fmnist_train_20k.npz} on the Fashion ResNet-8 at all-4-bit per channel, all-4-bit per tensor and
- * all-8-bit, scored on all 10,000 test images; 200 steps of BGE-small at a mixed 4/8-bit plan on real sentences, without
- * and with SmoothQuant on the LayerNorms' readers.
+ * all-8-bit, scored on all 10,000 test images; 200 steps of BGE-small at a mixed 4/8-bit plan on real sentences, batched
+ * by length and at random, and by length with SmoothQuant on the LayerNorms' readers.
  */
 @Tag("bench")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -96,17 +96,24 @@ class QatBench {
     @Test
     @Order(4)
     void bgeSmallMixedPlan() {
-        bgeSmall(false);
+        bgeSmall(false, true);
+    }
+
+    /** The same plan trained on random batches of sentences, padded to each batch's longest: what QAT did before 12-05. */
+    @Test
+    @Order(4)
+    void bgeSmallMixedPlanRandomBatches() {
+        bgeSmall(false, false);
     }
 
     /** The same plan with SmoothQuant (alpha 0.5) on the 48 MatMuls that read a LayerNorm. */
     @Test
     @Order(5)
     void bgeSmallMixedPlanSmoothed() {
-        bgeSmall(true);
+        bgeSmall(true, true);
     }
 
-    private static void bgeSmall(boolean smoothed) {
+    private static void bgeSmall(boolean smoothed, boolean byLength) {
         OnnxModel loaded = ModelLoader.load(Fixtures.model(Fixtures.BGE_SMALL));
         EvaluationSamples all = EvaluationSamples.load(loaded, Fixtures.file("text/license_text_64.npz"), null, 128, 0);
         int[] v = all.validation().indices();
@@ -126,8 +133,9 @@ class QatBench {
         System.out.println("bge plan: FFN MatMuls at 4 bits of " + model.layers().size() + " layers, "
                 + qat.ptq().quantizer().smoothedLayers(plan).size() + " smoothed");
         int steps = Integer.getInteger("qat.bench.bgeSteps", 200);
-        report("bge-small mixed 4/8" + (smoothed ? ", SmoothQuant readers" : "") + ", " + steps + " steps of 16 (" + train.size()
-                + " training sentences)", qat.evaluate(plan, TrainingData.held(train),
-                TrainingConfig.defaults().withSteps(steps).withBatchSize(16).withLearningRate(1e-5), QatBench::progress, () -> false));
+        report("bge-small mixed 4/8" + (smoothed ? ", SmoothQuant readers" : "") + ", " + steps + " steps of 16 "
+                + (byLength ? "by length" : "at random") + " (" + train.size() + " training sentences)", qat.evaluate(plan,
+                TrainingData.held(train), TrainingConfig.defaults().withSteps(steps).withBatchSize(16).withLearningRate(1e-5)
+                        .withGroupByLength(byLength), QatBench::progress, () -> false));
     }
 }

@@ -20,9 +20,10 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
- * The QAT loop: batches of the training samples in a seeded order, the FP32 teacher (one batch ahead, on its own
- * thread) and the fake-quant student on each, the distillation loss, one optimizer step. Each step's arrays live in an {@link NDScope} that closes with the step;
- * only the parameters and the optimizer's state outlive it. Cancellation is checked before every step.
+ * The QAT loop: batches of the training samples in a seeded order (a token model's sentences batched by length unless
+ * the config says not), the FP32 teacher (one batch ahead, on its own thread) and the fake-quant student on each, the
+ * distillation loss, one optimizer step. Each step's arrays live in an {@link NDScope} that closes with the step; only
+ * the parameters and the optimizer's state outlive it. Cancellation is checked before every step.
  */
 public final class QatTrainer {
 
@@ -46,7 +47,9 @@ public final class QatTrainer {
         NDList parameters = student.parameters();
         String output = student.graph().outputs().get(0);
         boolean withLabels = config.labelWeight() > 0 && data.hasLabels();
-        BatchOrder order = new BatchOrder(IntStream.range(0, data.size()).toArray(), config.batchSize(), new Random(config.seed()));
+        int[] lengths = config.groupByLength() ? data.realLengths(config.batchSize()).orElse(null) : null;
+        BatchOrder order = new BatchOrder(IntStream.range(0, data.size()).toArray(), lengths, config.batchSize(),
+                new Random(config.seed()));
         int seen = 0;
         double first = Double.NaN;
         double last = Double.NaN;

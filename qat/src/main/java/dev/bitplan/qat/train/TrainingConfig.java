@@ -12,9 +12,12 @@ package dev.bitplan.qat.train;
  * @param labelWeight   weight of a cross-entropy term on the labels (0: distillation only, needs no labels)
  * @param seed          the data order and PyTorch's generator; CPU runs with one seed give the same weights
  * @param learnRanges   learn the scales of static 8-bit activations (LSQ) instead of keeping them from calibration
+ * @param groupByLength batch a token model's sentences with others of like length ({@link BatchOrder}), so that
+ *                      padding neither costs time nor enters a batch's dynamic activation ranges; random batches if false
  */
 public record TrainingConfig(int steps, double epochs, int batchSize, double learningRate, OptimizerKind optimizer,
-                             double temperature, double labelWeight, long seed, boolean learnRanges) {
+                             double temperature, double labelWeight, long seed, boolean learnRanges,
+                             boolean groupByLength) {
 
     public TrainingConfig {
         if (steps < 0 || epochs < 0 || steps == 0 && epochs == 0) {
@@ -26,37 +29,37 @@ public record TrainingConfig(int steps, double epochs, int batchSize, double lea
         }
     }
 
-    /** One epoch at batch 64, Adam at 1e-4, distillation at temperature 1 only, seed 0. */
+    /** One epoch at batch 64, Adam at 1e-4, distillation at temperature 1 only, seed 0, sentences batched by length. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(0, 1, 64, 1e-4, OptimizerKind.ADAM, 1, 0, 0, false);
+        return new TrainingConfig(0, 1, 64, 1e-4, OptimizerKind.ADAM, 1, 0, 0, false, true);
     }
 
     public TrainingConfig withSteps(int value) {
-        return new TrainingConfig(value, 0, batchSize, learningRate, optimizer, temperature, labelWeight, seed, learnRanges);
+        return new TrainingConfig(value, 0, batchSize, learningRate, optimizer, temperature, labelWeight, seed, learnRanges, groupByLength);
     }
 
     public TrainingConfig withEpochs(double value) {
-        return new TrainingConfig(0, value, batchSize, learningRate, optimizer, temperature, labelWeight, seed, learnRanges);
+        return new TrainingConfig(0, value, batchSize, learningRate, optimizer, temperature, labelWeight, seed, learnRanges, groupByLength);
     }
 
     public TrainingConfig withLearningRate(double value) {
-        return new TrainingConfig(steps, epochs, batchSize, value, optimizer, temperature, labelWeight, seed, learnRanges);
+        return new TrainingConfig(steps, epochs, batchSize, value, optimizer, temperature, labelWeight, seed, learnRanges, groupByLength);
     }
 
     public TrainingConfig withOptimizer(OptimizerKind value) {
-        return new TrainingConfig(steps, epochs, batchSize, learningRate, value, temperature, labelWeight, seed, learnRanges);
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, value, temperature, labelWeight, seed, learnRanges, groupByLength);
     }
 
     public TrainingConfig withBatchSize(int value) {
-        return new TrainingConfig(steps, epochs, value, learningRate, optimizer, temperature, labelWeight, seed, learnRanges);
+        return new TrainingConfig(steps, epochs, value, learningRate, optimizer, temperature, labelWeight, seed, learnRanges, groupByLength);
     }
 
     public TrainingConfig withLabelWeight(double value) {
-        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, value, seed, learnRanges);
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, value, seed, learnRanges, groupByLength);
     }
 
     public TrainingConfig withSeed(long value) {
-        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, value, learnRanges);
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, value, learnRanges, groupByLength);
     }
 
     /** The step budget for a training set of {@code samples}: {@code steps}, or {@code epochs} passes rounded up. */
@@ -69,6 +72,10 @@ public record TrainingConfig(int steps, double epochs, int batchSize, double lea
     }
 
     public TrainingConfig withLearnRanges(boolean value) {
-        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, seed, value);
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, seed, value, groupByLength);
+    }
+
+    public TrainingConfig withGroupByLength(boolean value) {
+        return new TrainingConfig(steps, epochs, batchSize, learningRate, optimizer, temperature, labelWeight, seed, learnRanges, value);
     }
 }

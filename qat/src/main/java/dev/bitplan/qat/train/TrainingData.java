@@ -4,8 +4,11 @@ import dev.bitplan.engine.data.DType;
 import dev.bitplan.engine.data.NdArray;
 import dev.bitplan.engine.data.StreamedDataset;
 import dev.bitplan.engine.eval.SampleSet;
+import dev.bitplan.engine.metrics.TokenMask;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * QAT's training samples, numbered 0 to {@link #size()} - 1: the rows of a batch for each model input, their labels,
@@ -57,6 +60,29 @@ public abstract class TrainingData implements AutoCloseable {
         Batch batch = read(samples, withLabels && hasLabels());
         largestBatch.accumulateAndGet(batch.heapBytes(), Math::max);
         return batch;
+    }
+
+    /**
+     * Each sample's real length (its {@code attention_mask}'s real tokens, at least 1), when the samples are a token
+     * model's sentences padded on the right; empty otherwise. Reads the data once, {@code chunk} samples at a time.
+     */
+    public final Optional<int[]> realLengths(int chunk) {
+        int[] lengths = new int[size()];
+        for (int from = 0; from < lengths.length; from += chunk) {
+            int[] samples = IntStream.range(from, Math.min(lengths.length, from + chunk)).toArray();
+            NdArray mask = batch(samples, false).inputs().get(TokenMask.INPUT);
+            if (mask == null || mask.rank() != 2) {
+                return Optional.empty();
+            }
+            TokenMask real = TokenMask.of(mask, IntStream.range(0, samples.length).toArray());
+            if (!real.rightPadded()) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < samples.length; i++) {
+                lengths[from + i] = Math.max(1, real.realCount(i));
+            }
+        }
+        return Optional.of(lengths);
     }
 
     public final Footprint footprint() {
