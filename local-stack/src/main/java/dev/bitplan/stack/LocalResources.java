@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 
-/** Small helpers for running servers on this machine: free ports and throw-away directories. */
+/** Small helpers for running servers on this machine: free ports, pauses and throw-away directories. */
 public final class LocalResources {
 
     private LocalResources() {
@@ -23,7 +23,6 @@ public final class LocalResources {
         }
     }
 
-    /** Deletes a directory tree; what cannot be deleted stays (a temp directory left behind is harmless). */
     /** Sleeps, keeping the interrupt for the caller to see. */
     public static void sleep(java.time.Duration d) {
         if (d.isZero() || d.isNegative()) {
@@ -36,11 +35,12 @@ public final class LocalResources {
         }
     }
 
+    /** Deletes a directory tree; what cannot be deleted stays (a temp directory left behind is harmless). */
     public static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
-            // see above
+            // a temp directory left behind is harmless
         }
     }
 }
